@@ -2,5 +2,6 @@
 
 from lpmsim.inventory.models import Link, ManagedSystem, Partition, Vios, Workload
 from lpmsim.inventory.types import Portion
+from lpmsim.inventory.world import Inventory
 
-__all__ = ["Link", "ManagedSystem", "Partition", "Portion", "Vios", "Workload"]
+__all__ = ["Inventory", "Link", "ManagedSystem", "Partition", "Portion", "Vios", "Workload"]
