@@ -1,0 +1,120 @@
+"""TOML file -> validated, frozen :class:`Scenario`, or one :class:`ScenarioError` listing every
+problem (schema, units, unknown keys, cross references) with its key path."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from lpmsim.scenario.errors import Problem, ScenarioError
+from lpmsim.scenario.overrides import apply_overrides, parse_assignment
+from lpmsim.scenario.schema import Scenario
+
+Assignment = str | tuple[str, object]
+
+
+def load_scenario(path: str | Path, overrides: Iterable[Assignment] = ()) -> Scenario:
+    """Read a scenario file, apply ``--set`` style overrides, validate everything at once."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise ScenarioError([Problem("", f"no such file: {path}")], str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem("", f"cannot read {path}: {exc}")], str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([Problem("", f"not valid TOML: {exc}")], str(path)) from None
+    return scenario_from_dict(raw, overrides, source=str(path))
+
+
+def scenario_from_dict(raw: dict, overrides: Iterable[Assignment] = (), source: str = "scenario") -> Scenario:
+    problems: list[Problem] = []
+    assignments = []
+    for item in overrides:
+        if isinstance(item, str):
+            try:
+                item = parse_assignment(item)
+            except ValueError as exc:
+                problems.append(Problem("--set", str(exc)))
+                continue
+        assignments.append(item)
+    data, override_problems = apply_overrides(raw, assignments)
+    problems += override_problems
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems += [_problem(err, data) for err in exc.errors()]
+        raise ScenarioError(problems, source) from None
+    problems += cross_check(scenario)
+    if problems:
+        raise ScenarioError(problems, source)
+    return scenario
+
+
+def _problem(err: dict, data: dict) -> Problem:
+    path = _path(err["loc"], data)
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key"
+    elif err["type"] == "missing":
+        msg = "required key is missing"
+    elif err["type"] == "union_tag_invalid":
+        msg = "unknown policy preset; use one of powervm, qemu, xen"
+    return Problem(path, msg)
+
+
+def _path(loc: tuple, data: object) -> str:
+    out = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            name = None
+            if isinstance(node, list) and part < len(node) and isinstance(node[part], dict):
+                name = node[part].get("name") or node[part].get("partition")
+            out += f"[{name}]" if name else f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+        elif part in ("powervm", "qemu", "xen", "function-before[_preset_name(), tagged-union[PowerVMOptions,QemuOptions,XenOptions]]"):
+            continue  # pydantic's union tag, not a key of the file
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+def cross_check(sc: Scenario) -> list[Problem]:
+    """Problems no single table shows: names, references, sizes against their system."""
+    problems: list[Problem] = []
+    for table in ("systems", "vios", "links", "partitions"):
+        seen: set[str] = set()
+        for item in getattr(sc, table):
+            if item.name in seen:
+                problems.append(Problem(f"{table}[{item.name}]", "duplicate name"))
+            seen.add(item.name)
+    systems = {s.name: s for s in sc.systems}
+    links = {link.name for link in sc.links}
+    partitions = {p.name: p for p in sc.partitions}
+    for v in sc.vios:
+        if v.system not in systems:
+            problems.append(Problem(f"vios[{v.name}].system", f"no managed system named {v.system!r}"))
+        for name in v.links:
+            if name not in links:
+                problems.append(Problem(f"vios[{v.name}].links", f"no link named {name!r}"))
+    for p in sc.partitions:
+        where = f"partitions[{p.name}]"
+        if p.system not in systems:
+            problems.append(Problem(f"{where}.system", f"no managed system named {p.system!r}"))
+        elif p.memory > systems[p.system].memory:
+            problems.append(Problem(f"{where}.memory", f"{p.memory} bytes is more than system "
+                                    f"{p.system!r} has ({systems[p.system].memory} bytes)"))
+    for i, m in enumerate(sc.migrations):
+        where = f"migrations[{m.partition}]" if m.partition else f"migrations[{i}]"
+        if m.partition not in partitions:
+            problems.append(Problem(f"{where}.partition", f"no partition named {m.partition!r}"))
+        if m.destination not in systems:
+            problems.append(Problem(f"{where}.destination", f"no managed system named {m.destination!r}"))
+        elif m.partition in partitions and partitions[m.partition].system == m.destination:
+            problems.append(Problem(f"{where}.destination", "the partition is already on this system"))
+    return problems

@@ -1,0 +1,90 @@
+"""The scenario: an inventory, the platform's timing parameters and the migrations to run.
+
+Every default lives in this module (or in the inventory and policy models it composes), so a
+mistyped key is an error and never a silent default. Durations of HMC steps are not published by
+IBM: they are parameters with the defaults below, documented as assumptions in the README.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from lpmsim.inventory import Inventory, Link, ManagedSystem, Partition, Vios
+from lpmsim.inventory.types import STRICT, Duration, Size
+from lpmsim.scenario.policies import PolicyOptions, PowerVMOptions
+
+
+class HmcSteps(BaseModel):
+    """Durations of the seed table's steps that are not data transfers (assumptions)."""
+
+    requirements: Duration = 0.0     # step 1, user: requirements and preparation
+    shutdown: Duration = 60.0        # step 2, inactive only: the OS shuts down
+    validate_: Duration = Field(default=30.0, alias="validate")  # step 3: wizard / migrlpar -o m validates
+    mapping: Duration = 5.0          # step 4: adapter discovery and recommended mappings
+    prepare: Duration = 20.0         # step 5: shell partition, destination adapters
+    profiles: Duration = 5.0         # step 6: profile transfer (the whole step when inactive)
+    cleanup: Duration = 10.0         # step 9: source reclaim
+    activate: Duration = 120.0       # step 10, inactive only: the user activates (boot)
+    post: Duration = 0.0             # step 11, user: postrequisite tasks
+
+    model_config = STRICT | {"populate_by_name": True}
+
+
+class Hypervisor(BaseModel):
+    """POWER Hypervisor and mobile-OS parameters of an active migration."""
+
+    model_config = STRICT
+    #: The OS polls H_VASI_STATE every 1 s until SUSPENDING (Linux pseries/mobility.c); the
+    #: suspend starts at the next poll. 0 = immediately.
+    os_poll: Duration = 1.0
+    #: H_JOIN of all CPUs and ibm,suspend-me: from the OS noticing SUSPENDING to SUSPENDED.
+    suspend: Duration = 0.05
+    #: Partition state other than memory pages (CPU, device tree, hypervisor state) sent while
+    #: suspended (assumption; no public figure).
+    state_bytes: Size = 16 * 2**20
+    #: From the last state byte arriving to the partition running on the destination.
+    resume: Duration = 0.05
+    #: Bytes moved per chunk (one SimPy event). "auto": touched memory / 2048, at least 16 MiB,
+    #: so the event count does not grow with the page count.
+    chunk: Size | Literal["auto"] = "auto"
+
+
+class MigrationSpec(BaseModel):
+    """One `migrlpar -o m` to run."""
+
+    model_config = STRICT
+    partition: str
+    destination: str
+    mode: Literal["active", "inactive"] = "active"
+    start: Duration = 0.0
+    policy: PolicyOptions = PowerVMOptions()
+    #: NX compression ratio on POWER9+ (IBM: "up to 15x faster on slow networks"); 1 = off.
+    compression: float = Field(default=1.0, ge=1.0)
+
+
+class Scenario(BaseModel):
+    """A validated, frozen scenario. Build it with :func:`lpmsim.load_scenario`."""
+
+    model_config = STRICT | {"ignored_types": (cached_property,)}
+    name: str = "scenario"
+    description: str = ""
+    seed: int = Field(default=0, ge=0)
+    hmc: HmcSteps = HmcSteps()
+    hypervisor: Hypervisor = Hypervisor()
+    systems: tuple[ManagedSystem, ...] = ()
+    vios: tuple[Vios, ...] = ()
+    links: tuple[Link, ...] = ()
+    partitions: tuple[Partition, ...] = ()
+    migrations: tuple[MigrationSpec, ...] = ()
+
+    @cached_property
+    def inventory(self) -> Inventory:
+        return Inventory(systems=self.systems, vios=self.vios, links=self.links,
+                         partitions=self.partitions)
+
+    def to_dict(self) -> dict:
+        """A plain, re-loadable dict (exact values) of the resolved scenario."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
