@@ -1,0 +1,107 @@
+"""Flows: a transfer of bytes across a path of links, drained like water through pipes.
+
+A flow is a volume of bytes (a chunk of memory pages, a partition profile) pushed from one end of
+a path to the other. The network gives it a rate, its max-min fair share bounded by its own cap,
+and the rate holds until something changes; so the bytes still to send are exact at any time.
+When the last byte has drained, ``flow.done`` succeeds with the flow as its value.
+
+Flows are made by :meth:`Network.transfer` and :meth:`Network.background`, not directly.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import simpy
+
+if TYPE_CHECKING:
+    from lpmsim.network.network import Network
+
+__all__ = ["Flow"]
+
+
+class Flow:
+    """A transfer of ``size`` bytes over the links of ``path`` (``size`` is ``inf`` for background
+    traffic). ``started`` and ``ended`` are sim times in seconds (``ended`` is None while it
+    runs); ``owner`` is whatever the caller passed (an MSP, a migration); ``done`` is the SimPy
+    event that succeeds with the flow when its last byte has drained, or fails with
+    :class:`LinkDown` when a link of its path goes down.
+    """
+
+    __slots__ = ("path", "size", "owner", "started", "ended", "done", "background",
+                 "_net", "_links", "_cap", "_rate", "_sent", "_finish", "_active")
+
+    def __init__(self, net: Network, path: Sequence[str], links: tuple[str, ...], size: float,
+                 cap: float, owner: object, background: bool = False) -> None:
+        self.path = tuple(path)
+        self.size = size
+        self.owner = owner
+        self.started: float = net.env.now
+        self.ended: float | None = None
+        self.done: simpy.Event = net.env.event()
+        self.background = background
+        self._net = net
+        self._links = links
+        self._cap = cap
+        self._rate = 0.0
+        self._sent = 0.0
+        self._finish = math.inf
+        self._active = False
+
+    @property
+    def active(self) -> bool:
+        """True while the flow is on the network (not done, cancelled or failed)."""
+        return self._active
+
+    @property
+    def rate(self) -> float:
+        """Its current rate in bytes/s (0 once it has left the network)."""
+        net = self._net
+        if net._dirty:
+            net._settle()
+        return self._rate
+
+    @property
+    def sent(self) -> float:
+        """Bytes delivered so far, exact at the current sim time."""
+        if not self._active:
+            return self._sent
+        return self._sent + self._rate * (self._net.env.now - self._net._last)
+
+    @property
+    def remaining(self) -> float:
+        """Bytes still to send, exact at the current sim time (``inf`` for background)."""
+        return max(self.size - self.sent, 0.0)
+
+    @property
+    def cap(self) -> float | None:
+        """Its own rate limit in bytes/s, or None when only the links bound it."""
+        return None if self._cap == math.inf else self._cap
+
+    def set_cap(self, cap: float | None) -> None:
+        """Change its cap (bytes/s, None for none); the rates of all flows are re-allocated."""
+        value = _check_cap(cap)
+        if self._active:
+            self._net._touch()
+        self._cap = value
+
+    def cancel(self) -> None:
+        """Take it off the network; its ``done`` event never fires. No-op once it has left."""
+        if self._active:
+            self._net._remove(self)
+
+    def __repr__(self) -> str:
+        state = "active" if self._active else "ended"
+        return (f"Flow(path={self.path!r}, size={self.size!r}, sent={self.sent!r}, "
+                f"rate={self._rate!r}, {state})")
+
+
+def _check_cap(cap: float | None) -> float:
+    if cap is None:
+        return math.inf
+    if isinstance(cap, bool) or not isinstance(cap, numbers.Real) or math.isnan(cap) or cap < 0:
+        raise ValueError('"cap" must be None or >= 0.')
+    return float(cap)
