@@ -12,10 +12,18 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from lpmsim.inventory.adapters import (
+    Profile, VirtualEthAdapter, VirtualFcAdapter, VirtualScsiAdapter,
+)
+from lpmsim.inventory.hosting import FcPort, PagingDevice, Sea
 from lpmsim.inventory.types import (
     STRICT, Bandwidth, Duration, Fraction, PortionField, Portion, Size, WriteRate,
 )
 from lpmsim.units import Rate
+
+#: Processor compatibility modes of a POWER10 server (IBM docs, S39); "default" lets the
+#: hypervisor pick the highest mode the operating system supports.
+POWER10_MODES = ("default", "POWER8", "POWER9_base", "POWER9", "POWER10")
 
 
 class ManagedSystem(BaseModel):
@@ -29,6 +37,35 @@ class ManagedSystem(BaseModel):
     #: and 16/4; "up to 16 per system", aix4admins) -- see reference/ibm-lpm-facts.md §5.1.
     max_active_migrations: int = Field(default=16, ge=1)
     max_inactive_migrations: int = Field(default=16, ge=1)
+    #: Memory and processors the hypervisor and the VIOS hold. What is free for partitions is
+    #: derived: installed - reserved - AMS pool - activated partitions (Inventory.free_memory).
+    reserved_memory: Size = 0
+    reserved_processors: float = Field(default=0.0, ge=0)
+    #: Logical memory block size; it must be equal on both sides (S3). 256 MB is the default
+    #: above 32 GB of memory (S40).
+    lmb_size: Size = 256 * 2**20
+    proc_compat_modes: tuple[str, ...] = POWER10_MODES
+    firmware: str = ""
+    #: Firmware levels of another system this one can migrate with (IBM's firmware support
+    #: matrix, S12); empty: any.
+    firmware_compatible: tuple[str, ...] = ()
+    mobility_capable: bool = True
+    #: Size of the Active Memory Sharing pool; 0: the system has none.
+    shared_memory_pool: Size = 0
+    #: The Dynamic Platform Optimizer is running; it blocks mobility to this system (S24).
+    dpo_running: bool = False
+    #: The HMC managing this system, and the HMCs it has exchanged SSH keys with (mkauthkeys),
+    #: for a migration between systems of two HMCs (S3, S23). "" means the one HMC.
+    hmc: str = ""
+    remote_hmcs: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _reserved(self):
+        if self.reserved_memory + self.shared_memory_pool > self.memory:
+            raise ValueError("reserved_memory + shared_memory_pool is larger than memory")
+        if self.reserved_processors > self.processors:
+            raise ValueError("reserved_processors is larger than processors")
+        return self
 
 
 class Link(BaseModel):
@@ -76,6 +113,25 @@ class Vios(BaseModel):
     #: vioslpm0 attributes (S9, S10): concurrent LPM operations and resources per operation.
     cfg_msp_lpm_ops: int = Field(default=8, ge=1, le=8)
     concurrency_lvl: int = Field(default=4, ge=1, le=5)
+    id: int | None = Field(default=None, ge=1)
+    #: RMC connection to the HMC; validation needs it on every VIOS involved (S23).
+    rmc: bool = True
+    #: Virtual slots: the maximum (profile max_virtual_slots) and the ones used by adapters the
+    #: scenario does not list (other clients, trunk adapters). Slots 0 and 1 are reserved.
+    #: Assumption: 200 unless given.
+    max_virtual_slots: int = Field(default=200, ge=2, le=65535)
+    slots_in_use: tuple[int, ...] = ()
+    #: VTD names in use by clients the scenario does not list.
+    vtds: tuple[str, ...] = ()
+    #: LUN identities of the SAN disks this VIOS sees.
+    storage: tuple[str, ...] = ()
+    fc_ports: tuple[FcPort, ...] = ()
+    seas: tuple[Sea, ...] = ()
+    #: Paging devices it serves to the system's shared memory pool (a paging VIOS).
+    paging_devices: tuple[PagingDevice, ...] = ()
+
+    def fc_port(self, name: str) -> FcPort | None:
+        return next((p for p in self.fc_ports if p.name == name), None)
 
 
 WorkloadKind = Literal["idle", "uniform", "hotcold", "sequential"]
@@ -118,6 +174,37 @@ class Partition(BaseModel):
     processors: float = Field(default=1.0, gt=0)
     state: Literal["running", "not activated"] = "running"
     workload: Workload = Workload()
+    id: int | None = Field(default=None, ge=1)
+    #: Profiles, and the one last activated ("" = the first). A migration moves them all (S3).
+    profiles: tuple[Profile, ...] = ()
+    active_profile: str = ""
+    #: Current (effective) and preferred processor compatibility modes (S39).
+    proc_compat_mode: str = "default"
+    preferred_proc_compat_mode: str = "default"
+    #: "shared": an Active Memory Sharing partition, paged by a paging VIOS.
+    mem_mode: Literal["ded", "shared"] = "ded"
+    #: 16 GB huge pages; they block active migration (S24).
+    huge_pages: int = Field(default=0, ge=0)
+    #: Dedicated physical I/O adapters (location codes); they block active migration (S3).
+    io_slots: tuple[str, ...] = ()
+    #: The "Disable Migration" option (S43).
+    migration_disabled: bool = False
+    #: RMC connection between the partition and the HMC; needed for active migration (S23).
+    rmc: bool = True
+    virtual_scsi_adapters: tuple[VirtualScsiAdapter, ...] = ()
+    virtual_fc_adapters: tuple[VirtualFcAdapter, ...] = ()
+    virtual_eth_adapters: tuple[VirtualEthAdapter, ...] = ()
+
+    @property
+    def shared_memory(self) -> bool:
+        return self.mem_mode == "shared"
+
+    def profile(self, name: str = "") -> Profile | None:
+        """The named profile, or the active one; None when the partition has none."""
+        name = name or self.active_profile
+        if not name:
+            return self.profiles[0] if self.profiles else None
+        return next((p for p in self.profiles if p.name == name), None)
 
     @property
     def pages(self) -> int:
@@ -151,6 +238,21 @@ class Partition(BaseModel):
             problems.append("workload.working_set is larger than touched memory")
         if wl.kind != "idle" and wl.rate.value == 0:
             problems.append(f"workload.rate must be > 0 for a {wl.kind!r} workload")
+        problems += _adapter_problems(self)
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+
+def _adapter_problems(p: Partition) -> list[str]:
+    problems = []
+    slots = [a.slot for a in (*p.virtual_scsi_adapters, *p.virtual_fc_adapters,
+                              *p.virtual_eth_adapters)]
+    if dup := sorted({s for s in slots if slots.count(s) > 1}):
+        problems.append(f"virtual slot(s) {dup} hold more than one adapter")
+    names = [pr.name for pr in p.profiles]
+    if dup_names := sorted({n for n in names if names.count(n) > 1}):
+        problems.append(f"profile name(s) {dup_names} used more than once")
+    if p.active_profile and p.active_profile not in names:
+        problems.append(f"active_profile {p.active_profile!r} is not one of the profiles")
+    return problems

@@ -144,8 +144,11 @@ class PageState:
             if hi - lo == len(sel):
                 sel = slice(lo, hi)
         if self.audit:
-            pages = np.arange(self.n_pages)[sel][self.to_send[sel]]
-            self.dst[pages] = self.src[pages]
+            pending = self.to_send[sel]
+            if isinstance(sel, slice):
+                self.dst[sel][pending] = self.src[sel][pending]
+            else:
+                self.dst[sel[pending]] = self.src[sel[pending]]
         n = int(np.count_nonzero(self.to_send[sel]))
         self.to_send[sel] = False
         self.n_to_send -= n

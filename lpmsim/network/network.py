@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Sequence
+from functools import partial
 
 import simpy
 
@@ -28,8 +29,9 @@ __all__ = ["Network"]
 
 
 def _is_done(flow: Flow) -> bool:
+    """True when only rounding error is left of a finite flow."""
     left = flow.size - flow._sent
-    return left < 1e-6 or left <= 1e-9 * flow.size
+    return left < 1e-6 or (left <= 1e-9 * flow.size and not flow.background)
 
 
 class Network:
@@ -59,9 +61,14 @@ class Network:
         self._pending = False
         self._generation = 0
         self._recorded: dict[str, tuple[float, float, int]] = {}
-        self._changed: set[str] = set(self.specs)
-        self._record()
-        self._changed.clear()
+        self._allocations: dict[frozenset[tuple[_Class, int]], _Allocation] = {}
+        self._recorded_allocation: _Allocation | None = None
+        self._changed: set[str] = set()  # links whose capacity changed since the last record
+        self._busy: set[str] = set()  # links that carried flows at the last record
+        if samples is not None:
+            for name in self.specs:
+                self._recorded[name] = (0.0, self._capacity[name], 0)
+                samples.append(LinkSample(env.now, name, 0.0, self._capacity[name], 0))
 
     # -- reading state ---------------------------------------------------------------------
 
@@ -189,16 +196,15 @@ class Network:
 
     def _update_capacity(self, name: str) -> None:
         spec = self.specs[name]
-        up = name not in self._down
         nominal = self._bandwidth[name] * spec.efficiency * spec.aggregation
-        self._capacity[name] = nominal if up else 0.0
+        self._capacity[name] = 0.0 if name in self._down else nominal
+        self._allocations.clear()
         self._changed.add(name)
 
     def _add(self, flow: Flow) -> None:
         self._touch()
         flow._active = True
         self._flows[flow] = None
-        self._changed.update(flow._links)
 
     def _remove(self, flow: Flow) -> None:
         self._touch()
@@ -210,7 +216,6 @@ class Network:
         flow._active = False
         flow._rate = 0.0
         flow.ended = self.env.now
-        self._changed.update(flow._links)
 
     def _end_background(self, flow: Flow) -> None:
         if flow._active:
@@ -223,8 +228,7 @@ class Network:
         dt = now - self._last
         if dt > 0:
             for flow in self._flows:
-                if flow._rate:
-                    flow._sent += flow._rate * dt
+                flow._sent += flow._rate * dt
             self._last = now
 
     def _touch(self) -> None:
@@ -237,35 +241,60 @@ class Network:
 
     def _on_settle(self, _event: simpy.Event) -> None:
         self._pending = False
-        self._settle()
+        if self._dirty:
+            self._settle()
 
     def _settle(self) -> None:
         """Re-allocate the rates, record the links that changed, and arm the next completion."""
         self._advance()
         self._dirty = False
         self._generation += 1
-        flows = list(self._flows)
-        rates = max_min([f._links for f in flows], [f._cap for f in flows], self._capacity)
+        groups: dict[_Class, list[Flow]] = {}
+        for flow in self._flows:
+            key = (flow._links, flow._cap)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [flow]
+            else:
+                group.append(flow)
+        allocation = self._allocate(groups)
         now = self.env.now
         first = math.inf
-        for flow, rate in zip(flows, rates):
-            if rate != flow._rate:
-                self._changed.update(flow._links)
-            flow._rate = rate
-            if rate > 0 and flow.size != math.inf:
-                flow._finish = now + (flow.size - flow._sent) / rate
-                first = min(first, flow._finish)
-            else:
-                flow._finish = math.inf
+        for key, flows in groups.items():
+            rate = allocation.rates[key]
+            for flow in flows:
+                flow._rate = rate
+                if rate > 0:
+                    finish = flow._finish = now + (flow.size - flow._sent) / rate
+                    if finish < first:
+                        first = finish
+                else:
+                    flow._finish = math.inf
         if self.samples is not None:
-            self._record()
-        self._changed.clear()
+            self._record(allocation)
         if first < math.inf:
-            generation = self._generation
-            timer = self.env.timeout(max(first - now, 0.0))
-            timer.callbacks.append(lambda _event: self._on_timer(generation, first))
+            timer = self.env.timeout(first - now if first > now else 0.0)
+            timer.callbacks.append(partial(self._on_timer, self._generation, first))
 
-    def _on_timer(self, generation: int, target: float) -> None:
+    def _allocate(self, groups: dict[_Class, list[Flow]]) -> _Allocation:
+        """The max-min rates of the flow classes (path, cap) of ``groups``. Memoised: the
+        allocation depends only on the classes, their sizes and the link capacities, and the
+        same few classes (chunks of the same MSP pairs) recur all through a run.
+        """
+        signature = frozenset((key, len(flows)) for key, flows in groups.items())
+        allocation = self._allocations.get(signature)
+        if allocation is None:
+            if len(self._allocations) >= 4096:
+                self._allocations.clear()
+            keys = list(groups)
+            weights = [len(groups[key]) for key in keys]
+            rates = max_min([key[0] for key in keys], [key[1] for key in keys], self._capacity,
+                            weights)
+            allocation = _Allocation(keys, weights, rates)
+            self._allocations[signature] = allocation
+        return allocation
+
+    def _on_timer(self, generation: int, target: float, _event: simpy.Event) -> None:
         """The next completion is due (unless the rates changed since it was armed)."""
         if generation != self._generation:
             return
@@ -274,28 +303,49 @@ class Network:
         for flow in finished:
             self._drop(flow)
             flow._sent = flow.size
-        self._dirty = True
-        if not self._pending:
-            self._pending = True
-            self.env.timeout(0).callbacks.append(self._on_settle)
-        for flow in finished:
             flow.done.succeed(flow)
+        self._touch()  # after the done events, so that their waiters act before the settle
 
-    def _record(self) -> None:
+    def _record(self, allocation: _Allocation) -> None:
         """Append a sample for every link whose rate, capacity or flow count changed."""
-        if self.samples is None or not self._changed:
+        assert self.samples is not None
+        if allocation is self._recorded_allocation and not self._changed:
             return
-        load = {name: [0.0, 0] for name in self._changed}
-        for flow in self._flows:
-            for name in flow._links:
-                entry = load.get(name)
-                if entry is not None:
-                    entry[0] += flow._rate
-                    entry[1] += 1
+        self._recorded_allocation = allocation
+        load = allocation.load()
+        candidates = self._changed.union(load, self._busy)
+        self._changed.clear()
+        self._busy = set(load)
         now = self.env.now
-        for name in sorted(self._changed, key=self._order.__getitem__):
-            rate, count = load[name]
-            state = (rate, self._capacity[name], count)
+        for name in sorted(candidates, key=self._order.__getitem__):
+            rate, n = load.get(name, (0.0, 0))
+            state = (rate, self._capacity[name], n)
             if self._recorded.get(name) != state:
                 self._recorded[name] = state
-                self.samples.append(LinkSample(now, name, rate, state[1], count))
+                self.samples.append(LinkSample(now, name, rate, state[1], n))
+
+
+_Class = tuple[tuple[str, ...], float]  # the links of a flow and its cap
+
+
+class _Allocation:
+    """The max-min rates of some flow classes, and (when asked) the load they put on links."""
+
+    __slots__ = ("rates", "_weights", "_load")
+
+    def __init__(self, keys: list[_Class], weights: list[int], rates: list[float]) -> None:
+        self.rates = dict(zip(keys, rates))
+        self._weights = dict(zip(keys, weights))
+        self._load: dict[str, tuple[float, int]] | None = None
+
+    def load(self) -> dict[str, tuple[float, int]]:
+        """Per link: the total rate allocated (bytes/s) and the number of flows."""
+        if self._load is None:
+            load: dict[str, tuple[float, int]] = {}
+            for key, rate in self.rates.items():
+                n = self._weights[key]
+                for name in key[0]:
+                    total, count = load.get(name, (0.0, 0))
+                    load[name] = (total + rate * n, count + n)
+            self._load = load
+        return self._load

@@ -14,45 +14,43 @@ starts or ends, or a link or cap changes.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Sequence
+from typing import Any
 
 __all__ = ["max_min"]
 
 
-def max_min(paths: Sequence[Sequence[str]], caps: Sequence[float],
-            capacity: Mapping[str, float]) -> list[float]:
-    """The max-min fair rates of flows: flow ``i`` crosses the links ``paths[i]`` (each once,
-    at least one) and may not exceed ``caps[i]`` (``inf`` for no cap); ``capacity`` maps every
-    link to its usable capacity in bytes/s. Returns one rate per flow, in bytes/s.
+def max_min(paths: Sequence[Sequence[Hashable]], caps: Sequence[float], capacity: Any,
+            weights: Sequence[int] | None = None) -> list[float]:
+    """The max-min fair rates of flows: flow ``i`` crosses the links ``paths[i]`` (each once)
+    and may not exceed ``caps[i]`` (``inf`` for no cap); ``capacity[link]`` is the usable
+    capacity of a link in bytes/s (a dict by name, or a list by index). ``weights[i]``, when
+    given, says that entry ``i`` stands for that many identical flows. Returns one rate per
+    entry, in bytes/s (``inf`` for a flow with no link and no cap).
     """
     n = len(paths)
+    if weights is None:
+        weights = [1] * n
     rates = [0.0] * n
     frozen = [False] * n
-    members: dict[str, list[int]] = {}
+    members: dict[Hashable, list[int]] = {}
+    count: dict[Hashable, int] = {}
     for i, links in enumerate(paths):
+        w = weights[i]
         for link in links:
-            if link in members:
+            if link in count:
                 members[link].append(i)
+                count[link] += w
             else:
                 members[link] = [i]
-    left = {link: float(capacity[link]) for link in members}
-    count = {link: len(flows) for link, flows in members.items()}
+                count[link] = w
+    left = {link: float(capacity[link]) for link in count}
     by_cap = sorted((c, i) for i, c in enumerate(caps) if c != math.inf)
     k = 0
     todo = n
-
-    def freeze(i: int, rate: float) -> None:
-        rates[i] = rate
-        frozen[i] = True
-        for link in paths[i]:
-            left[link] -= rate
-            count[link] -= 1
-            if not count[link]:
-                del count[link]
-
     while todo:
         share = math.inf
-        bottlenecks: list[str] = []
+        bottlenecks: list[Hashable] = []
         for link, c in count.items():
             s = left[link] / c
             if s < share:
@@ -63,22 +61,29 @@ def max_min(paths: Sequence[Sequence[str]], caps: Sequence[float],
         while k < len(by_cap) and frozen[by_cap[k][1]]:
             k += 1
         if k < len(by_cap) and by_cap[k][0] <= share:
-            cap = by_cap[k][0]
-            while k < len(by_cap) and by_cap[k][0] == cap:
-                i = by_cap[k][1]
+            # Freezing a flow at a cap below every link's share only raises the shares, so all
+            # such flows stop at their caps: freeze them together.
+            chosen = []
+            while k < len(by_cap) and by_cap[k][0] <= share:
+                chosen.append(by_cap[k][1])
                 k += 1
-                if not frozen[i]:
-                    freeze(i, cap)
-                    todo -= 1
-        elif not bottlenecks:  # only flows with no link and no cap are left: unbounded
-            for i in range(n):
-                if not frozen[i]:
-                    rates[i] = math.inf
-            break
-        else:
-            for link in bottlenecks:
-                for i in members[link]:
-                    if not frozen[i]:
-                        freeze(i, share)
-                        todo -= 1
+        elif bottlenecks:
+            chosen = [i for link in bottlenecks for i in members[link]]
+        else:  # only flows with no link and no cap are left: unbounded
+            share = math.inf
+            chosen = list(range(n))
+        for i in chosen:
+            if frozen[i]:
+                continue
+            frozen[i] = True
+            rate = rates[i] = min(share, caps[i])
+            todo -= 1
+            w = weights[i]
+            for link in paths[i]:
+                left[link] -= rate * w
+                c = count[link] - w
+                if c:
+                    count[link] = c
+                else:
+                    del count[link]
     return rates
