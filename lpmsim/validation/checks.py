@@ -81,7 +81,7 @@ def check_partition_resources(c: Context) -> list[Finding]:
     if p.huge_pages:
         out.append(c.by_mode(
             "HUGE_PAGES", p.name,
-            f"{p.name} uses {p.huge_pages} huge page(s): remove them to migrate it active"
+            f"{p.name} uses {p.huge_pages} huge page(s): remove them to migrate it active."
             if c.active else
             f"{p.name} uses huge pages; they may not be available on {c.dst.name} at the next boot."))
     if p.io_slots:
@@ -106,12 +106,11 @@ def check_systems(c: Context) -> list[Finding]:
     s, d = c.src, c.dst
     out = [error("NOT_MOBILITY_CAPABLE", x.name, f"{x.name} is not capable of partition mobility.")
            for x in (s, d) if not x.mobility_capable]
-    if s.firmware and d.firmware and (
-            (d.firmware_compatible and s.firmware not in d.firmware_compatible)
-            or (s.firmware_compatible and d.firmware not in s.firmware_compatible)):
-        out.append(error("FIRMWARE_INCOMPATIBLE", d.name,
-                         f"Firmware {s.firmware} on {s.name} and {d.firmware} on {d.name} do not "
-                         "support partition mobility between them."))
+    for x, y in ((d, s), (s, d)):
+        if x.firmware and y.firmware and x.firmware_compatible and y.firmware not in x.firmware_compatible:
+            out.append(error("FIRMWARE_INCOMPATIBLE", x.name,
+                             f"{x.name}'s firmware {x.firmware} supports partition mobility only with "
+                             f"{', '.join(x.firmware_compatible)}, and {y.name} runs {y.firmware}."))
     if d.dpo_running:
         out.append(error("DPO_RUNNING", d.name,
                          f"The Dynamic Platform Optimizer is running on {d.name}."))

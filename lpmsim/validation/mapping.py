@@ -51,6 +51,7 @@ class _Adapter:
     port: str = ""
     vtds: tuple[tuple[str, str], ...] = ()          # (lun, source VTD name)
     local: bool = False                              # a backing device that cannot move
+    unknown: bool = False                            # source VIOS or port not in the inventory
     hosts: dict[str, str] = field(default_factory=dict)   # dest VIOS -> "" or why not
     fixed: MappingOverride | None = None
 
@@ -71,7 +72,7 @@ def recommend(inv: Inventory, partition: str, destination: str,
     findings = planner.fix(mappings or ())
     for group in _groups(planner.adapters):
         planner.assign(group)
-    findings += planner.findings
+    findings += _merge_slot_findings(planner.findings)
     findings += _mpio_findings(planner, mpio)
     return tuple(planner.results), findings
 
@@ -114,7 +115,7 @@ class _Planner:
             elif o.slot is not None and (o.slot in self.used[o.vios]
                                          or o.slot >= self._vios(o.vios).max_virtual_slots):
                 out.append(error("MAPPING_SLOT_IN_USE", a.label,
-                                 f"virtual slot {o.slot} of {o.vios} is in use or beyond its maximum."))
+                                 f"Virtual slot {o.slot} of {o.vios} is in use or beyond its maximum."))
             elif o.port is not None and a.kind == "vfc" and not _port_ok(self._vios(o.vios), o.port, a.fabric):
                 out.append(error("MAPPING_PORT_INVALID", a.label,
                                  f"{o.vios} has no NPIV port {o.port} on fabric {a.fabric or '(unnamed)'}."))
@@ -189,14 +190,14 @@ class _Planner:
             elif not is_generated_vtd(name):
                 self.findings.append(warning(
                     "VTD_NAME_NOT_PRESERVED", a.label,
-                    f"the virtual target device name {name} is already used on {v}; "
+                    f"The virtual target device name {name} is already used on {v}; "
                     f"the VIOS will name the device for LUN {lun} itself."))
             out.append((lun, name if keep else ""))
         return tuple(out)
 
     def _unhostable(self, a: _Adapter) -> list[Finding]:
-        if a.local:
-            return []   # reported by the storage checks
+        if a.local or a.unknown:
+            return []   # reported by the storage and VIOS checks
         what = "virtual SCSI" if a.kind == "vscsi" else "virtual Fibre Channel"
         if not self.dest:
             return [error(f"{a.kind.upper()}_NOT_HOSTABLE", a.label,
@@ -226,8 +227,25 @@ class _Planner:
 
 
 def _no_slots(v: str, a: _Adapter) -> Finding:
-    return error("NO_FREE_SLOTS", v, f"{v} has no free virtual slot for {a.label}; "
-                 "raise its maximum virtual adapters or free a slot.")
+    return error("NO_FREE_SLOTS", v, a.label)
+
+
+def _merge_slot_findings(findings: list[Finding]) -> list[Finding]:
+    """One NO_FREE_SLOTS finding per VIOS, naming every adapter it could not take."""
+    wanted: dict[str, list[str]] = {}
+    out: list[Finding] = []
+    for f in findings:
+        if f.code != "NO_FREE_SLOTS":
+            out.append(f)
+            continue
+        if f.object not in wanted:
+            wanted[f.object] = []
+            out.append(f)
+        wanted[f.object].append(f.message)
+    return [f if f.code != "NO_FREE_SLOTS" else error(
+        "NO_FREE_SLOTS", f.object,
+        f"{f.object} has no free virtual slot for {', '.join(wanted[f.object])}; raise its "
+        "maximum virtual adapters or free slots.") for f in out]
 
 
 def _adapters(inv: Inventory, part: Partition) -> list[_Adapter]:
@@ -242,7 +260,7 @@ def _adapters(inv: Inventory, part: Partition) -> list[_Adapter]:
         port = src.fc_port(a.port) if src else None
         out.append(_Adapter("vfc", a.slot, a.vios, a.vios_slot, frozenset(a.storage),
                             f"{part.name}/vfc slot {a.slot}", fabric=port.fabric if port else "",
-                            port=a.port))
+                            port=a.port, unknown=port is None))
     return out
 
 
@@ -296,8 +314,10 @@ def _mpio_findings(planner: _Planner, mpio: int) -> list[Finding]:
     out = []
     for group in _groups(planner.adapters):
         sources = {a.vios for a in group}
-        dests = {planner.chosen.get(a.slot) for a in group} - {None}
-        if len(sources) >= 2 and len(dests) < len(sources) and len(dests) >= 1:
+        dests = {planner.chosen.get(a.slot) for a in group}
+        if None in dests:
+            continue    # an adapter that cannot be hosted is reported as such
+        if len(sources) >= 2 and len(dests) < len(sources):
             labels = ", ".join(a.label for a in group)
             make = error if mpio == 1 else warning
             out.append(make("MPIO_NOT_PRESERVED", labels,
