@@ -72,6 +72,7 @@ def recommend(inv: Inventory, partition: str, destination: str,
     findings = planner.fix(mappings or ())
     for group in _groups(planner.adapters):
         planner.assign(group)
+    planner.finish()
     findings += _merge_slot_findings(planner.findings)
     findings += _mpio_findings(planner, mpio)
     return tuple(planner.results), findings
@@ -89,6 +90,8 @@ class _Planner:
         for a in self.adapters:
             a.hosts = {v.name: _why_not(a, v, self.used[v.name]) for v in self.dest}
         self.chosen: dict[int, str | None] = {}
+        self.claimed: set[tuple[str, int]] = set()     # (VIOS, slot) kept by an earlier group
+        self.load: dict[str, int] = {}                  # adapters given to a VIOS so far
         self.results: list[AdapterMapping] = []
         self.findings: list[Finding] = []
 
@@ -137,17 +140,23 @@ class _Planner:
     def score(self, group: list[_Adapter], combo: Sequence[str | None]) -> tuple:
         taken: set[tuple[str, int]] = set()
         preserved = mirror = order = 0
+        load: dict[str, int] = {}
+        for v in combo:
+            if v is not None:
+                load[v] = load.get(v, 0) + 1
+        fits = sum(min(n, self._room(v)) for v, n in load.items())
         for a, v in zip(group, combo):
             if v is None:
                 continue
-            if (v, a.vios_slot) not in taken and self._slot_free(v, a.vios_slot):
+            if (v, a.vios_slot) not in taken and self._keeps_slot(v, a.vios_slot):
                 preserved += 1
                 taken.add((v, a.vios_slot))
             mirror += self.src_index.get(a.vios, -1) == self.dest_index[v]
             order -= self.dest_index[v]
-        return (len({v for v in combo if v}), preserved, mirror, order)
+        return (fits, len(load), preserved, mirror, order)
 
     def assign(self, group: list[_Adapter]) -> None:
+        """Choose a destination VIOS for each adapter of a multipath group."""
         choices = [self.options(a) for a in group]
         n = 1
         for c in choices:
@@ -159,22 +168,45 @@ class _Planner:
             for a, c in zip(group, choices):
                 best.append(max(c, key=lambda v: self.score(group[:len(best) + 1], [*best, v])))
         for a, v in zip(group, best):
-            self.results.append(self.place(a, v))
-        self.results.sort(key=lambda m: (m.kind != "vscsi", m.slot))
+            self.chosen[a.slot] = v
+            if v is not None:
+                self.load[v] = self.load.get(v, 0) + 1
+                if self._keeps_slot(v, a.vios_slot):
+                    self.claimed.add((v, a.vios_slot))
 
-    def place(self, a: _Adapter, v: str | None) -> AdapterMapping:
-        possible = tuple(Candidate(x.name, self._pick_slot(x.name, a.vios_slot) or 0,
-                                   _pick_port(x, a) if a.kind == "vfc" else "")
-                         for x in self.dest if not a.hosts[x.name])
-        self.chosen[a.slot] = v
+    def finish(self) -> None:
+        """Slots (user's, then preserved, then the lowest free), ports and VTD names."""
+        possible = {a.slot: tuple(Candidate(x.name, self._pick_slot(x.name, a.vios_slot) or 0,
+                                            _pick_port(x, a) if a.kind == "vfc" else "")
+                                  for x in self.dest if not a.hosts[x.name])
+                    for a in self.adapters}
+        slots: dict[int, int] = {}
+        for a in self.adapters:
+            v = self.chosen.get(a.slot)
+            if v is not None and a.fixed is not None and a.fixed.slot is not None:
+                slots[a.slot] = a.fixed.slot
+        for a in self.adapters:
+            v = self.chosen.get(a.slot)
+            if v is not None and a.slot not in slots and self._slot_free(v, a.vios_slot):
+                slots[a.slot] = a.vios_slot
+                self.used[v].add(a.vios_slot)
+        for a in self.adapters:
+            v = self.chosen.get(a.slot)
+            if v is not None and a.slot not in slots and (slot := self._pick_slot(v, a.vios_slot)):
+                slots[a.slot] = slot
+                self.used[v].add(slot)
+        for a in self.adapters:
+            self.results.append(self.place(a, self.chosen.get(a.slot), slots.get(a.slot),
+                                           possible[a.slot]))
+
+    def place(self, a: _Adapter, v: str | None, slot: int | None,
+              possible: tuple[Candidate, ...]) -> AdapterMapping:
         if v is None:
             self.findings += self._unhostable(a)
             return AdapterMapping(a.kind, a.slot, a.vios, a.vios_slot, None, None, possible=possible)
-        slot = a.fixed.slot if a.fixed and a.fixed.slot is not None else self._pick_slot(v, a.vios_slot)
         if slot is None:
             self.findings.append(_no_slots(v, a))
             return AdapterMapping(a.kind, a.slot, a.vios, a.vios_slot, None, None, possible=possible)
-        self.used[v].add(slot)
         port = ""
         if a.kind == "vfc":
             port = a.fixed.port if a.fixed and a.fixed.port else _pick_port(self._vios(v), a)
@@ -216,6 +248,14 @@ class _Planner:
 
     def _vios(self, name: str) -> Vios:
         return next(v for v in self.dest if v.name == name)
+
+    def _room(self, v: str) -> int:
+        """Free slots of ``v`` not yet promised to an adapter of an earlier group."""
+        free = sum(1 for s in range(2, self._vios(v).max_virtual_slots) if s not in self.used[v])
+        return free - self.load.get(v, 0)
+
+    def _keeps_slot(self, v: str, slot: int) -> bool:
+        return (v, slot) not in self.claimed and self._slot_free(v, slot)
 
     def _slot_free(self, v: str, slot: int) -> bool:
         return slot not in self.used[v] and slot < self._vios(v).max_virtual_slots
