@@ -113,7 +113,8 @@ def check_shared_memory(c: Context) -> list[Finding]:
         return [c.by_mode("AMS_NO_PAGING_DEVICE", d.name,
                           f"{d.name}'s shared memory pool has no free paging device of at least "
                           f"{fmt_bytes(p.memory)} for {p.name}.")]
-    if c.redundant_paging == 2 and not found.redundant:
+    was_redundant = any(x.redundant for x in pool_devices(c.inv, c.src.name) if x.partition == p.name)
+    if c.redundant_paging == 2 and was_redundant and not found.redundant:
         return [warning("AMS_NO_REDUNDANT_PAGING", d.name,
                         f"{p.name} will page through {found.vios[0]} only on {d.name}: no free "
                         "paging device of its size is reachable through two paging VIOS.")]
