@@ -14,9 +14,10 @@ Mobility process", step 4):
 A destination VIOS can host a vSCSI adapter if it has an RMC connection, sees every backing LUN
 and has a free virtual slot; a vFC adapter if it has an RMC connection, an NPIV port on the fabric
 of the source port, and a free slot. Among the possible assignments of a multipath group the HMC
-here picks, in this order: the most distinct destination VIOS, the most preserved slots, the
-most VIOS in the same position as on the source (the first source VIOS to the first destination
-VIOS, so that a migration back returns to where it came from), the earliest VIOS.
+here picks, in this order: the most adapters with a free slot, the most distinct destination
+VIOS, the most preserved slots, the most preserved VTD names, the most VIOS in the same position
+as on the source (the first source VIOS to the first destination VIOS, so that a migration back
+returns to where it came from), the earliest VIOS.
 
 User mappings (:class:`MappingOverride`) are checked like the HMC checks ``-i`` mappings, and
 fix their adapters before the rest is recommended.
@@ -139,7 +140,8 @@ class _Planner:
 
     def score(self, group: list[_Adapter], combo: Sequence[str | None]) -> tuple:
         taken: set[tuple[str, int]] = set()
-        preserved = mirror = order = 0
+        named: set[tuple[str, str]] = set()
+        preserved = names = mirror = order = 0
         load: dict[str, int] = {}
         for v in combo:
             if v is not None:
@@ -151,9 +153,13 @@ class _Planner:
             if (v, a.vios_slot) not in taken and self._keeps_slot(v, a.vios_slot):
                 preserved += 1
                 taken.add((v, a.vios_slot))
+            for _, name in a.vtds:
+                if not is_generated_vtd(name) and name not in self.names[v] and (v, name) not in named:
+                    names += 1
+                    named.add((v, name))
             mirror += self.src_index.get(a.vios, -1) == self.dest_index[v]
             order -= self.dest_index[v]
-        return (fits, len(load), preserved, mirror, order)
+        return (fits, len(load), preserved, names, mirror, order)
 
     def assign(self, group: list[_Adapter]) -> None:
         """Choose a destination VIOS for each adapter of a multipath group."""
