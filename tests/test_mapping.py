@@ -130,3 +130,20 @@ def test_slots_and_user_names_are_kept_when_free(inv):
 def test_no_two_adapters_share_a_destination_slot(inv):
     placed = [(m.vios, m.vios_slot) for m in recommended_mappings(inv, "p", "B") if m.vios]
     assert len(placed) == len(set(placed))
+
+
+def test_large_multipath_group_spreads_greedily():
+    """8 paths x 4 destination VIOS is past the exhaustive search: the greedy pass still
+    uses every destination VIOS."""
+    k = 8
+    inv = Inventory.model_validate({
+        "systems": [{"name": "A"}, {"name": "B"}],
+        "vios": [{"name": f"s{i}", "system": "A", "storage": [LUN]} for i in range(k)]
+        + [{"name": f"d{i}", "system": "B", "storage": [LUN]} for i in range(4)],
+        "partitions": [{"name": "p", "system": "A", "memory": "4 GiB", "virtual_scsi_adapters": [
+            {"slot": 10 + i, "vios": f"s{i}", "vios_slot": 20, "devices": [{"lun": LUN}]}
+            for i in range(k)]}],
+    })
+    maps = recommended_mappings(inv, "p", "B")
+    assert {m.vios for m in maps} == {"d0", "d1", "d2", "d3"}
+    assert len({(m.vios, m.vios_slot) for m in maps}) == k

@@ -133,6 +133,13 @@ class Vios(BaseModel):
     def fc_port(self, name: str) -> FcPort | None:
         return next((p for p in self.fc_ports if p.name == name), None)
 
+    @model_validator(mode="after")
+    def _slots(self):
+        if bad := sorted(s for s in self.slots_in_use if not 0 <= s < self.max_virtual_slots):
+            raise ValueError(f"slots_in_use {bad} lie outside 0..max_virtual_slots-1 "
+                             f"({self.max_virtual_slots - 1})")
+        return self
+
 
 WorkloadKind = Literal["idle", "uniform", "hotcold", "sequential"]
 

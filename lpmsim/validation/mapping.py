@@ -93,6 +93,7 @@ class _Planner:
         self.chosen: dict[int, str | None] = {}
         self.claimed: set[tuple[str, int]] = set()     # (VIOS, slot) kept by an earlier group
         self.load: dict[str, int] = {}                  # adapters given to a VIOS so far
+        self.free: dict[str, int] = {}                  # free slots of each VIOS (see assign)
         self.results: list[AdapterMapping] = []
         self.findings: list[Finding] = []
 
@@ -163,6 +164,8 @@ class _Planner:
 
     def assign(self, group: list[_Adapter]) -> None:
         """Choose a destination VIOS for each adapter of a multipath group."""
+        self.free = {v.name: sum(1 for s in range(2, v.max_virtual_slots) if s not in self.used[v.name])
+                     for v in self.dest}
         choices = [self.options(a) for a in group]
         n = 1
         for c in choices:
@@ -257,8 +260,7 @@ class _Planner:
 
     def _room(self, v: str) -> int:
         """Free slots of ``v`` not yet promised to an adapter of an earlier group."""
-        free = sum(1 for s in range(2, self._vios(v).max_virtual_slots) if s not in self.used[v])
-        return free - self.load.get(v, 0)
+        return self.free[v] - self.load.get(v, 0)
 
     def _keeps_slot(self, v: str, slot: int) -> bool:
         return (v, slot) not in self.claimed and self._slot_free(v, slot)
