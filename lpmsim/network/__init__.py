@@ -16,6 +16,7 @@ from __future__ import annotations
 from lpmsim.network.flow import Flow
 from lpmsim.network.links import LinkDown, LinkSample, LinkSpec, tcp_cap
 from lpmsim.network.network import Network
-from lpmsim.network.sharing import max_min
+from lpmsim.network.sharing import max_min, water_fill
 
-__all__ = ["Network", "LinkSpec", "Flow", "LinkDown", "LinkSample", "tcp_cap", "max_min"]
+__all__ = ["Network", "LinkSpec", "Flow", "LinkDown", "LinkSample", "tcp_cap", "max_min",
+           "water_fill"]

@@ -34,7 +34,7 @@ class Flow:
     __slots__ = ("path", "size", "owner", "started", "ended", "done", "background",
                  "_net", "_links", "_cap", "_rate", "_sent", "_finish", "_active")
 
-    def __init__(self, net: Network, path: Sequence[str], links: tuple[str, ...], size: float,
+    def __init__(self, net: Network, path: Sequence[str], links: tuple[int, ...], size: float,
                  cap: float, owner: object, background: bool = False) -> None:
         self.path = tuple(path)
         self.size = size

@@ -21,23 +21,17 @@ from functools import partial
 
 import simpy
 
+from lpmsim.network.allocation import Allocation, Allocations, FlowClass
 from lpmsim.network.flow import Flow, _check_cap
 from lpmsim.network.links import LinkDown, LinkSample, LinkSpec
-from lpmsim.network.sharing import max_min
 
 __all__ = ["Network"]
-
-
-def _is_done(flow: Flow) -> bool:
-    """True when only rounding error is left of a finite flow."""
-    left = flow.size - flow._sent
-    return left < 1e-6 or (left <= 1e-9 * flow.size and not flow.background)
 
 
 class Network:
     """The links of ``links`` (names must be unique) in the SimPy environment ``env``. When
     ``samples`` is a list, a :class:`LinkSample` is appended for every link whose allocation
-    changed, each time the rates change (and one per link at construction).
+    changed, each time the rates change (and one per link at construction, with no flows).
     """
 
     def __init__(self, env: simpy.Environment, links: Iterable[LinkSpec],
@@ -51,24 +45,24 @@ class Network:
             if spec.name in self.specs:
                 raise ValueError(f'"links" names link {spec.name!r} twice.')
             self.specs[spec.name] = spec
-        self._bandwidth = {name: spec.bandwidth for name, spec in self.specs.items()}
-        self._capacity = {name: spec.capacity for name, spec in self.specs.items()}
-        self._order = {name: i for i, name in enumerate(self.specs)}
-        self._down: dict[str, object] = {}
-        self._flows: dict[Flow, None] = {}
-        self._last = env.now
-        self._dirty = False
-        self._pending = False
-        self._generation = 0
-        self._recorded: dict[str, tuple[float, float, int]] = {}
-        self._allocations: dict[frozenset[tuple[_Class, int]], _Allocation] = {}
-        self._recorded_allocation: _Allocation | None = None
-        self._changed: set[str] = set()  # links whose capacity changed since the last record
-        self._busy: set[str] = set()  # links that carried flows at the last record
+        self._names = list(self.specs)
+        self._ids = {name: i for i, name in enumerate(self._names)}
+        self._bandwidth = [spec.bandwidth for spec in self.specs.values()]
+        self._capacity = [spec.capacity for spec in self.specs.values()]
+        self._down: dict[int, object] = {}  # link id -> cause
+        self._flows: dict[Flow, None] = {}  # in order of arrival
+        self._last = env.now  # flows' byte counts are exact at this time
+        self._dirty = False  # rates are stale
+        self._pending: simpy.Event | None = None  # the settle event scheduled, if any
+        self._generation = 0  # bumped at each settle; older completion timers are void
+        self._allocations = Allocations(self._capacity)
+        self._recorded: list[tuple[float, float, int]] = [(0.0, c, 0) for c in self._capacity]
+        self._recorded_allocation: Allocation | None = None
+        self._changed: set[int] = set()  # links whose capacity changed since the last record
+        self._busy: set[int] = set()  # links that carried flows at the last record
         if samples is not None:
-            for name in self.specs:
-                self._recorded[name] = (0.0, self._capacity[name], 0)
-                samples.append(LinkSample(env.now, name, 0.0, self._capacity[name], 0))
+            for name, capacity in zip(self._names, self._capacity):
+                samples.append(LinkSample(env.now, name, 0.0, capacity, 0))
 
     # -- reading state ---------------------------------------------------------------------
 
@@ -79,17 +73,15 @@ class Network:
 
     def capacity(self, name: str) -> float:
         """The usable capacity of link ``name`` in bytes/s now (0 while it is down)."""
-        self._spec(name)
-        return self._capacity[name]
+        return self._capacity[self._id(name)]
 
     def is_up(self, name: str) -> bool:
         """True unless link ``name`` is down."""
-        self._spec(name)
-        return name not in self._down
+        return self._id(name) not in self._down
 
     def path_latency(self, path: Sequence[str]) -> float:
         """The one-way latency of ``path`` in seconds: the sum over its links (each once)."""
-        return sum(self._spec(name).latency for name in self._links_of(path))
+        return sum(self.specs[self._names[i]].latency for i in self._links_of(path))
 
     def rtt(self, path: Sequence[str]) -> float:
         """The round-trip time of ``path`` in seconds: twice its one-way latency."""
@@ -102,18 +94,18 @@ class Network:
         """Send ``nbytes`` over every link of ``path`` at the flow's max-min fair share, bounded
         by ``cap`` bytes/s. Adds no latency. Returns the :class:`Flow`; its ``done`` event
         succeeds when the last byte has drained (at once for 0 bytes), or fails with
-        :class:`LinkDown` if a link of the path is or goes down. Raises KeyError for an unknown
-        link, ValueError for a bad ``nbytes`` or ``cap``.
+        :class:`LinkDown` if a link of the path is or goes down. Raises KeyError naming an
+        unknown link, ValueError for a bad ``nbytes`` or ``cap``.
         """
         links = self._links_of(path)
         if (isinstance(nbytes, bool) or not isinstance(nbytes, numbers.Real)
                 or not math.isfinite(nbytes) or nbytes < 0):
-            raise ValueError('"nbytes" must be a finite number >= 0.')
+            raise ValueError(f'"nbytes" must be a finite number >= 0, not {nbytes!r}.')
         flow = Flow(self, path, links, float(nbytes), _check_cap(cap), owner)
-        down = next((name for name in links if name in self._down), None)
+        down = next((i for i in links if i in self._down), None)
         if down is not None:
             flow.ended = self.env.now
-            flow.done.fail(LinkDown(down, self._down[down]))
+            flow.done.fail(LinkDown(self._names[down], self._down[down]))
         elif nbytes == 0:
             flow.ended = self.env.now
             flow.done.succeed(flow)
@@ -126,12 +118,13 @@ class Network:
         absolute sim time ``until`` (its ``done`` then succeeds) or until cancelled. It takes its
         max-min share like any flow; while the link is down it sends nothing but stays.
         """
-        self._spec(name)
-        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not rate >= 0:
-            raise ValueError('"rate" must be >= 0.')
+        link = self._id(name)
+        if (isinstance(rate, bool) or not isinstance(rate, numbers.Real)
+                or math.isnan(rate) or rate < 0):
+            raise ValueError(f'"rate" must be >= 0, not {rate!r}.')
         if until is not None and not until > self.env.now:
-            raise ValueError('"until" must be later than the current time.')
-        flow = Flow(self, (name,), (name,), math.inf, _check_cap(rate), None, background=True)
+            raise ValueError(f'"until" must be later than now ({self.env.now}), not {until!r}.')
+        flow = Flow(self, (name,), (link,), math.inf, _check_cap(rate), None, background=True)
         self._add(flow)
         if until is not None:
             timer = self.env.timeout(until - self.env.now)
@@ -144,62 +137,60 @@ class Network:
         """Set the nominal bandwidth of link ``name`` (bytes/s, >= 0) from now on; its usable
         capacity stays ``bandwidth * efficiency * aggregation``.
         """
-        self._spec(name)
+        link = self._id(name)
         if (isinstance(bandwidth, bool) or not isinstance(bandwidth, numbers.Real)
                 or not math.isfinite(bandwidth) or bandwidth < 0):
-            raise ValueError('"bandwidth" must be a finite number >= 0.')
+            raise ValueError(f'"bandwidth" must be a finite number >= 0, not {bandwidth!r}.')
         self._touch()
-        self._bandwidth[name] = float(bandwidth)
-        self._update_capacity(name)
+        self._bandwidth[link] = float(bandwidth)
+        self._update_capacity(link)
 
     def fail(self, name: str, cause: object = None) -> None:
         """Take link ``name`` down: every transfer crossing it leaves the network and its
         ``done`` fails with ``LinkDown(name, cause)``; background traffic on it pauses. New
         transfers over it fail the same way until :meth:`restore`. No-op if already down.
         """
-        self._spec(name)
-        if name in self._down:
+        link = self._id(name)
+        if link in self._down:
             return
         self._touch()
-        self._down[name] = cause
-        self._update_capacity(name)
-        for flow in [f for f in self._flows if name in f._links and not f.background]:
+        self._down[link] = cause
+        self._update_capacity(link)
+        for flow in [f for f in self._flows if link in f._links and not f.background]:
             self._drop(flow)
             flow.done.fail(LinkDown(name, cause))
 
     def restore(self, name: str) -> None:
         """Bring link ``name`` back up (with the bandwidth it had). No-op if it is up."""
-        self._spec(name)
-        if name not in self._down:
+        link = self._id(name)
+        if link not in self._down:
             return
         self._touch()
-        del self._down[name]
-        self._update_capacity(name)
+        del self._down[link]
+        self._update_capacity(link)
 
     # -- internals -------------------------------------------------------------------------
 
-    def _spec(self, name: str) -> LinkSpec:
+    def _id(self, name: str) -> int:
         try:
-            return self.specs[name]
+            return self._ids[name]
         except (KeyError, TypeError):
             raise KeyError(f"unknown link {name!r}") from None
 
-    def _links_of(self, path: Sequence[str]) -> tuple[str, ...]:
+    def _links_of(self, path: Sequence[str]) -> tuple[int, ...]:
         if isinstance(path, str):
-            raise TypeError('"path" must be a sequence of link names, not a string.')
-        links = tuple(dict.fromkeys(path))
+            raise TypeError(f'"path" must be a sequence of link names, not the string {path!r}.')
+        links = tuple(dict.fromkeys(self._id(name) for name in path))
         if not links:
             raise ValueError('"path" must name at least one link.')
-        for name in links:
-            self._spec(name)
         return links
 
-    def _update_capacity(self, name: str) -> None:
-        spec = self.specs[name]
-        nominal = self._bandwidth[name] * spec.efficiency * spec.aggregation
-        self._capacity[name] = 0.0 if name in self._down else nominal
+    def _update_capacity(self, link: int) -> None:
+        spec = self.specs[self._names[link]]
+        nominal = self._bandwidth[link] * spec.efficiency * spec.aggregation
+        self._capacity[link] = 0.0 if link in self._down else nominal
         self._allocations.clear()
-        self._changed.add(name)
+        self._changed.add(link)
 
     def _add(self, flow: Flow) -> None:
         self._touch()
@@ -211,7 +202,7 @@ class Network:
         self._drop(flow)
 
     def _drop(self, flow: Flow) -> None:
-        """Take ``flow`` off the network (the caller has advanced the clock)."""
+        """Take ``flow`` off the network (the caller has brought the accounts to now)."""
         del self._flows[flow]
         flow._active = False
         flow._rate = 0.0
@@ -235,12 +226,14 @@ class Network:
         """Something changes now: close the accounts at the old rates and settle soon."""
         self._advance()
         self._dirty = True
-        if not self._pending:
-            self._pending = True
-            self.env.timeout(0).callbacks.append(self._on_settle)
+        if self._pending is None:
+            self._pending = self.env.timeout(0)
+            self._pending.callbacks.append(self._on_settle)
 
-    def _on_settle(self, _event: simpy.Event) -> None:
-        self._pending = False
+    def _on_settle(self, event: simpy.Event) -> None:
+        if event is not self._pending:  # superseded by a later settle event
+            return
+        self._pending = None
         if self._dirty:
             self._settle()
 
@@ -249,7 +242,7 @@ class Network:
         self._advance()
         self._dirty = False
         self._generation += 1
-        groups: dict[_Class, list[Flow]] = {}
+        groups: dict[FlowClass, list[Flow]] = {}
         for flow in self._flows:
             key = (flow._links, flow._cap)
             group = groups.get(key)
@@ -257,7 +250,7 @@ class Network:
                 groups[key] = [flow]
             else:
                 group.append(flow)
-        allocation = self._allocate(groups)
+        allocation = self._allocations.get(groups)
         now = self.env.now
         first = math.inf
         for key, flows in groups.items():
@@ -276,37 +269,26 @@ class Network:
             timer = self.env.timeout(first - now if first > now else 0.0)
             timer.callbacks.append(partial(self._on_timer, self._generation, first))
 
-    def _allocate(self, groups: dict[_Class, list[Flow]]) -> _Allocation:
-        """The max-min rates of the flow classes (path, cap) of ``groups``. Memoised: the
-        allocation depends only on the classes, their sizes and the link capacities, and the
-        same few classes (chunks of the same MSP pairs) recur all through a run.
-        """
-        signature = frozenset((key, len(flows)) for key, flows in groups.items())
-        allocation = self._allocations.get(signature)
-        if allocation is None:
-            if len(self._allocations) >= 4096:
-                self._allocations.clear()
-            keys = list(groups)
-            weights = [len(groups[key]) for key in keys]
-            rates = max_min([key[0] for key in keys], [key[1] for key in keys], self._capacity,
-                            weights)
-            allocation = _Allocation(keys, weights, rates)
-            self._allocations[signature] = allocation
-        return allocation
-
     def _on_timer(self, generation: int, target: float, _event: simpy.Event) -> None:
-        """The next completion is due (unless the rates changed since it was armed)."""
+        """The next completion is due (unless the rates changed since it was armed). Flows due
+        by ``target``, or with only rounding error left (<= 1e-9 of their size, or < 1e-6
+        bytes), are done."""
         if generation != self._generation:
             return
         self._advance()
-        finished = [f for f in self._flows if f._finish <= target or _is_done(f)]
+        finished = [f for f in self._flows if f._finish <= target
+                    or (f.size - f._sent <= 1e-9 * f.size and not f.background)
+                    or f.size - f._sent < 1e-6]
         for flow in finished:
             self._drop(flow)
             flow._sent = flow.size
             flow.done.succeed(flow)
-        self._touch()  # after the done events, so that their waiters act before the settle
+        # Settle after the done events, so that the processes they wake can start their next
+        # transfers first: one settle, and no transient samples, for a chain of transfers.
+        self._pending = None
+        self._touch()
 
-    def _record(self, allocation: _Allocation) -> None:
+    def _record(self, allocation: Allocation) -> None:
         """Append a sample for every link whose rate, capacity or flow count changed."""
         assert self.samples is not None
         if allocation is self._recorded_allocation and not self._changed:
@@ -317,35 +299,10 @@ class Network:
         self._changed.clear()
         self._busy = set(load)
         now = self.env.now
-        for name in sorted(candidates, key=self._order.__getitem__):
-            rate, n = load.get(name, (0.0, 0))
-            state = (rate, self._capacity[name], n)
-            if self._recorded.get(name) != state:
-                self._recorded[name] = state
-                self.samples.append(LinkSample(now, name, rate, state[1], n))
+        for link in sorted(candidates):
+            rate, n = load.get(link, (0.0, 0))
+            state = (rate, self._capacity[link], n)
+            if self._recorded[link] != state:
+                self._recorded[link] = state
+                self.samples.append(LinkSample(now, self._names[link], rate, state[1], n))
 
-
-_Class = tuple[tuple[str, ...], float]  # the links of a flow and its cap
-
-
-class _Allocation:
-    """The max-min rates of some flow classes, and (when asked) the load they put on links."""
-
-    __slots__ = ("rates", "_weights", "_load")
-
-    def __init__(self, keys: list[_Class], weights: list[int], rates: list[float]) -> None:
-        self.rates = dict(zip(keys, rates))
-        self._weights = dict(zip(keys, weights))
-        self._load: dict[str, tuple[float, int]] | None = None
-
-    def load(self) -> dict[str, tuple[float, int]]:
-        """Per link: the total rate allocated (bytes/s) and the number of flows."""
-        if self._load is None:
-            load: dict[str, tuple[float, int]] = {}
-            for key, rate in self.rates.items():
-                n = self._weights[key]
-                for name in key[0]:
-                    total, count = load.get(name, (0.0, 0))
-                    load[name] = (total + rate * n, count + n)
-            self._load = load
-        return self._load

@@ -14,76 +14,87 @@ starts or ends, or a link or cap changes.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
-from typing import Any
+from collections.abc import Hashable, Mapping, Sequence
 
-__all__ = ["max_min"]
+__all__ = ["max_min", "water_fill"]
 
 
-def max_min(paths: Sequence[Sequence[Hashable]], caps: Sequence[float], capacity: Any,
-            weights: Sequence[int] | None = None) -> list[float]:
-    """The max-min fair rates of flows: flow ``i`` crosses the links ``paths[i]`` (each once)
-    and may not exceed ``caps[i]`` (``inf`` for no cap); ``capacity[link]`` is the usable
-    capacity of a link in bytes/s (a dict by name, or a list by index). ``weights[i]``, when
-    given, says that entry ``i`` stands for that many identical flows. Returns one rate per
-    entry, in bytes/s (``inf`` for a flow with no link and no cap).
+def max_min(paths: Sequence[Sequence[Hashable]], caps: Sequence[float | None],
+            capacity: Mapping[Hashable, float]) -> list[float]:
+    """The max-min fair rates of flows: flow ``i`` crosses the links ``paths[i]`` (each counted
+    once) and may not exceed ``caps[i]`` bytes/s (None or ``inf`` for no cap); ``capacity`` maps
+    each link to its usable capacity in bytes/s. Returns one rate per flow, in bytes/s (``inf``
+    for a flow with no link and no cap). Raises KeyError for a link missing from ``capacity``.
+    """
+    index: dict[Hashable, int] = {}
+    links: list[tuple[int, ...]] = []
+    for path in paths:
+        links.append(tuple(index.setdefault(link, len(index)) for link in dict.fromkeys(path)))
+    capacities = [0.0] * len(index)
+    for link, i in index.items():
+        capacities[i] = float(capacity[link])
+    bounds = [math.inf if c is None else float(c) for c in caps]
+    return water_fill(links, bounds, capacities, [1] * len(links))
+
+
+def water_fill(paths: Sequence[Sequence[int]], caps: Sequence[float], capacity: Sequence[float],
+               weights: Sequence[int]) -> list[float]:
+    """Progressive filling over links numbered ``0 .. len(capacity) - 1``: entry ``i`` stands for
+    ``weights[i]`` identical flows that cross the links ``paths[i]`` (no repeats) with cap
+    ``caps[i]`` (``inf`` for none). Returns the rate of one flow of each entry, in bytes/s.
     """
     n = len(paths)
-    if weights is None:
-        weights = [1] * n
     rates = [0.0] * n
     frozen = [False] * n
-    members: dict[Hashable, list[int]] = {}
-    count: dict[Hashable, int] = {}
-    for i, links in enumerate(paths):
+    left = list(capacity)
+    count = [0] * len(capacity)
+    members: dict[int, list[int]] = {}
+    used: list[int] = []
+    for i in range(n):
         w = weights[i]
-        for link in links:
-            if link in count:
+        for link in paths[i]:
+            if count[link]:
                 members[link].append(i)
-                count[link] += w
             else:
                 members[link] = [i]
-                count[link] = w
-    left = {link: float(capacity[link]) for link in count}
+                used.append(link)
+            count[link] += w
     by_cap = sorted((c, i) for i, c in enumerate(caps) if c != math.inf)
     k = 0
     todo = n
     while todo:
         share = math.inf
-        bottlenecks: list[Hashable] = []
-        for link, c in count.items():
-            s = left[link] / c
+        for link in used:
+            s = left[link] / count[link]
             if s < share:
-                share, bottlenecks = s, [link]
-            elif s == share:
-                bottlenecks.append(link)
-        share = max(share, 0.0)
+                share = s
+        if share < 0.0:  # rounding left a full link a hair below zero
+            share = 0.0
         while k < len(by_cap) and frozen[by_cap[k][1]]:
             k += 1
+        chosen: Sequence[int]
         if k < len(by_cap) and by_cap[k][0] <= share:
-            # Freezing a flow at a cap below every link's share only raises the shares, so all
-            # such flows stop at their caps: freeze them together.
+            # A flow capped below every link's share stops at its cap, and freezing it only
+            # raises the shares of the others: freeze all such flows together.
             chosen = []
             while k < len(by_cap) and by_cap[k][0] <= share:
                 chosen.append(by_cap[k][1])
                 k += 1
-        elif bottlenecks:
-            chosen = [i for link in bottlenecks for i in members[link]]
+        elif used:  # the links with the smallest share are full: freeze their flows there
+            chosen = [i for link in used if left[link] / count[link] <= share
+                      for i in members[link]]
         else:  # only flows with no link and no cap are left: unbounded
             share = math.inf
-            chosen = list(range(n))
+            chosen = range(n)
         for i in chosen:
             if frozen[i]:
                 continue
             frozen[i] = True
-            rate = rates[i] = min(share, caps[i])
+            rate = rates[i] = share if share < caps[i] else caps[i]
             todo -= 1
             w = weights[i]
             for link in paths[i]:
                 left[link] -= rate * w
-                c = count[link] - w
-                if c:
-                    count[link] = c
-                else:
-                    del count[link]
+                count[link] -= w
+        used = [link for link in used if count[link]]
     return rates

@@ -1,0 +1,467 @@
+"""The network layer against closed forms computed by hand: fair shares, exact completion times,
+capacity changes, failures, cancels, background traffic, records and bad arguments."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import simpy
+
+from lpmsim.network import Flow, LinkDown, LinkSample, LinkSpec, Network, max_min, tcp_cap
+
+
+def close(a: float, b: float, rel: float = 1e-9) -> bool:
+    return math.isclose(a, b, rel_tol=rel, abs_tol=1e-12)
+
+
+def make(*links: LinkSpec, samples: list[LinkSample] | None = None
+         ) -> tuple[simpy.Environment, Network]:
+    env = simpy.Environment()
+    return env, Network(env, links, samples)
+
+
+def finish_log(env: simpy.Environment, flows: dict[str, Flow]) -> list[tuple[str, float]]:
+    """Run to the end; the (name, time) of each flow's completion, in order."""
+    log: list[tuple[str, float]] = []
+    for name, flow in flows.items():
+        flow.done.callbacks.append(lambda _e, name=name: log.append((name, env.now)))
+    env.run()
+    return log
+
+
+# -- closed forms -------------------------------------------------------------------------
+
+def test_lone_flow_takes_size_over_bandwidth() -> None:
+    env, net = make(LinkSpec("a", 1.25e9))
+    size, t0 = 3.7e9, 2.5
+    seen = []
+
+    def sender():
+        yield env.timeout(t0)
+        flow = net.transfer(["a"], size)
+        assert flow.rate == 1.25e9
+        yield flow.done
+        seen.append((env.now, flow.sent, flow.remaining))
+
+    env.process(sender())
+    env.run()
+    (end, sent, remaining), = seen
+    assert abs(end - (t0 + size / 1.25e9)) / (size / 1.25e9) < 1e-9
+    assert sent == size and remaining == 0
+
+
+def test_two_flows_share_then_the_survivor_speeds_up() -> None:
+    env, net = make(LinkSpec("a", 100.0))
+    a = net.transfer(["a"], 1000)
+    b = net.transfer(["a"], 600)
+    assert (a.rate, b.rate) == (50.0, 50.0)
+    env.run(until=6)
+    assert close(a.remaining, 700) and close(b.remaining, 300)
+    # b ends at 600/50 = 12; a has 1000-600 = 400 left at 100 B/s: ends at 16.
+    log = finish_log(env, {"a": a, "b": b})
+    assert [name for name, _ in log] == ["b", "a"]
+    assert close(log[0][1], 12.0) and close(log[1][1], 16.0)
+    assert a.ended == log[1][1] and b.ended == log[0][1]
+
+
+def test_late_arrival_takes_half() -> None:
+    env, net = make(LinkSpec("a", 100.0))
+    a = net.transfer(["a"], 1000)
+    flows = {"a": a}
+
+    def late():
+        yield env.timeout(4)  # a has 600 left
+        flows["b"] = b = net.transfer(["a"], 200)
+        assert b.rate == 50.0 and a.rate == 50.0
+        yield b.done  # 200 / 50 = 4 s: t = 8, a has 400 left: t = 12
+        assert close(env.now, 8.0) and close(a.remaining, 400)
+
+    env.process(late())
+    env.run()
+    assert close(a.ended, 12.0) and close(flows["b"].ended, 8.0)
+
+
+@pytest.mark.parametrize("n", [1, 3, 7, 16])
+def test_n_equal_flows_get_one_nth_each(n: int) -> None:
+    env, net = make(LinkSpec("a", 1e9))
+    flows = [net.transfer(["a"], 5e8) for _ in range(n)]
+    assert all(close(f.rate, 1e9 / n) for f in flows)
+    env.run()
+    assert all(close(f.ended, n * 0.5) for f in flows)
+
+
+def test_capped_flow_leaves_its_share_to_the_others() -> None:
+    env, net = make(LinkSpec("a", 100.0))
+    slow = net.transfer(["a"], 1000, cap=10)
+    fast = [net.transfer(["a"], 900) for _ in range(2)]
+    assert slow.rate == 10.0
+    assert [f.rate for f in fast] == [45.0, 45.0]
+    # Both fast flows end at 900/45 = 20 s; slow has 1000-200 = 800 left, still capped: +80 s.
+    env.run()
+    assert close(fast[0].ended, 20.0) and close(slow.ended, 100.0)
+
+
+def test_flow_slowed_by_a_second_link_leaves_its_share() -> None:
+    env, net = make(LinkSpec("a", 100.0), LinkSpec("b", 20.0))
+    through = net.transfer(["a", "b"], 100)
+    local = [net.transfer(["a"], 400) for _ in range(2)]
+    assert through.rate == 20.0
+    assert [f.rate for f in local] == [40.0, 40.0]
+    # through ends at 100/20 = 5; the local flows have 200 left each, then 50 B/s each: +4 s.
+    env.run()
+    assert close(through.ended, 5.0) and close(local[0].ended, 9.0)
+
+
+def test_cap_above_the_fair_share_does_not_bind() -> None:
+    env, net = make(LinkSpec("a", 100.0))
+    flows = [net.transfer(["a"], 100, cap=60) for _ in range(2)]
+    assert [f.rate for f in flows] == [50.0, 50.0]
+
+
+def test_set_cap_mid_flow_changes_the_end_exactly() -> None:
+    env, net = make(LinkSpec("a", 100.0))
+    flow = net.transfer(["a"], 1000, cap=20)
+
+    def throttle():
+        yield env.timeout(10)  # 200 sent
+        flow.set_cap(80)  # 800 left at 80: 10 s more
+        assert flow.rate == 80.0 and flow.cap == 80
+        yield env.timeout(5)
+        flow.set_cap(None)  # 400 left at 100: 4 s more
+        assert flow.rate == 100.0 and flow.cap is None
+
+    env.process(throttle())
+    env.run()
+    assert close(flow.ended, 19.0)
+
+
+# -- multi-link paths ---------------------------------------------------------------------
+
+def test_path_is_limited_by_its_narrowest_link() -> None:
+    env, net = make(LinkSpec("adapter", 1e9), LinkSpec("uplink", 3e8))
+    flow = net.transfer(["adapter", "uplink"], 6e8)
+    assert flow.rate == 3e8
+    env.run()
+    assert close(flow.ended, 2.0)
+
+
+def test_path_shares_each_link_with_the_flows_there() -> None:
+    env, net = make(LinkSpec("a", 100.0), LinkSpec("b", 30.0))
+    x = net.transfer(["a", "b"], 1e6)
+    y = net.transfer(["a"], 1e6)
+    z = net.transfer(["b"], 1e6)
+    # b is the bottleneck: x and z get 15 each; y takes what x leaves of a.
+    assert (x.rate, y.rate, z.rate) == (15.0, 85.0, 15.0)
+
+
+def test_duplicate_links_in_a_path_count_once() -> None:
+    env, net = make(LinkSpec("a", 100.0, latency=0.001), LinkSpec("b", 100.0, latency=0.002))
+    flow = net.transfer(["a", "b", "a"], 100)
+    assert flow.rate == 100.0
+    assert close(net.path_latency(["a", "b", "a"]), 0.003)
+    env.run()
+    assert close(flow.ended, 1.0)
+
+
+def test_max_min_function_on_a_textbook_case() -> None:
+    # Three links of 10; flow 0 crosses all, flows 1-3 one each, flow 4 shares link c, capped.
+    paths = [["a", "b", "c"], ["a"], ["b"], ["c"], ["c"]]
+    rates = max_min(paths, [None, None, None, None, 2.0], {"a": 10, "b": 10, "c": 10})
+    assert rates == [4.0, 6.0, 6.0, 4.0, 2.0]
+
+
+# -- capacity, latency, TCP ---------------------------------------------------------------
+
+def test_efficiency_and_aggregation_scale_the_capacity() -> None:
+    spec = LinkSpec("bond", 125e6, efficiency=0.64, aggregation=2)
+    assert close(spec.capacity, 160e6)
+    env, net = make(spec)
+    assert close(net.capacity("bond"), 160e6)
+    flow = net.transfer(["bond"], 480e6)
+    assert close(flow.rate, 160e6)
+    env.run()
+    assert close(flow.ended, 3.0)
+
+
+def test_latency_is_reported_but_not_added_to_transfers() -> None:
+    env, net = make(LinkSpec("a", 100.0, latency=0.25), LinkSpec("b", 100.0, latency=0.5))
+    assert net.path_latency(["a", "b"]) == 0.75
+    assert net.rtt(["a", "b"]) == 1.5
+    flow = net.transfer(["a", "b"], 100)
+    env.run()
+    assert close(flow.ended, 1.0)
+
+
+def test_tcp_cap_is_streams_times_window_over_rtt() -> None:
+    assert close(tcp_cap(4 * 2**20, 0.01, 2), 2 * 4 * 2**20 / 0.01)
+    assert tcp_cap(65536, 0.0, 4) == math.inf
+    env, net = make(LinkSpec("a", 1e9, latency=0.005))
+    flow = net.transfer(["a"], 1e6, cap=tcp_cap(65536, net.rtt(["a"]), 1))
+    assert close(flow.rate, 65536 / 0.01)
+
+
+def test_zero_bytes_complete_at_once() -> None:
+    env, net = make(LinkSpec("a", 100.0))
+    env.run(until=3)
+    flow = net.transfer(["a"], 0)
+    assert flow.done.triggered and flow.done.value is flow
+    assert flow.ended == 3 and net.flows == ()
+    env.run()
+    assert env.now == 3
+
+
+def test_set_capacity_mid_flow_changes_the_end_exactly() -> None:
+    env, net = make(LinkSpec("a", 200.0, efficiency=0.5))
+    flow = net.transfer(["a"], 1000)
+
+    def degrade():
+        yield env.timeout(4)  # 400 sent at 100
+        net.set_capacity("a", 100.0)  # usable 50: 600 left takes 12 s
+        assert net.capacity("a") == 50.0 and flow.rate == 50.0
+        yield env.timeout(2)  # 100 more sent, 500 left
+        net.set_capacity("a", 1000.0)  # usable 500: 1 s more
+        assert close(flow.remaining, 500)
+
+    env.process(degrade())
+    env.run()
+    assert close(flow.ended, 7.0)
+
+
+# -- failures and cancels -----------------------------------------------------------------
+
+def test_fail_makes_done_fail_with_link_down_and_restore_lets_new_transfers_through() -> None:
+    env, net = make(LinkSpec("msp", 100.0), LinkSpec("uplink", 100.0))
+    log: list[tuple] = []
+
+    def mover():
+        flow = net.transfer(["msp", "uplink"], 1000)
+        try:
+            yield flow.done
+        except LinkDown as down:
+            log.append(("down", env.now, down.link, down.cause, flow.sent, flow.active))
+        retry = net.transfer(["msp", "uplink"], 100)
+        try:
+            yield retry.done
+        except LinkDown as down:
+            log.append(("refused", env.now, down.link))
+        yield env.timeout(5)  # restored at 8
+        flow = net.transfer(["msp", "uplink"], 200)
+        yield flow.done
+        log.append(("sent", env.now))
+
+    def other():
+        flow = net.transfer(["msp"], 1000)
+        yield env.timeout(4)
+        assert flow.rate == 100.0  # the failed flow's share came back
+        assert net.capacity("uplink") == 0.0 and not net.is_up("uplink")
+
+    def operator():
+        yield env.timeout(3)
+        net.fail("uplink", cause="cable pulled")
+        yield env.timeout(5)
+        net.restore("uplink")
+
+    env.process(mover())
+    env.process(other())
+    env.process(operator())
+    env.run()
+    assert log[0] == ("down", 3, "uplink", "cable pulled", 150.0, False)
+    assert log[1] == ("refused", 3, "uplink")
+    # other: 150 sent by 3, then alone at 100 B/s: 850 left, ends at 11.5; the new flow
+    # starts at 8 sharing msp (50 each): 200 bytes by 12; other ends at 11.5 then alone.
+    # At 8 other has 350 left; at 50 B/s both: other ends at 15, new flow ends at 12.
+    assert log[2][0] == "sent" and close(log[2][1], 12.0)
+    assert str(LinkDown("uplink", "cable pulled")) == "link 'uplink' is down: cable pulled"
+
+
+def test_cancel_frees_bandwidth_and_done_never_fires() -> None:
+    env, net = make(LinkSpec("a", 100.0))
+    a = net.transfer(["a"], 1000)
+    b = net.transfer(["a"], 1000)
+
+    def stop():
+        yield env.timeout(2)  # 100 sent each
+        b.cancel()
+        assert a.rate == 100.0 and b.rate == 0.0 and not b.active
+        assert close(b.sent, 100) and b.ended == 2
+
+    env.process(stop())
+    env.run()
+    assert close(a.ended, 11.0)
+    assert not b.done.triggered
+    b.cancel()  # no-op once off the network
+
+
+# -- background traffic -------------------------------------------------------------------
+
+def test_background_takes_its_share_and_ends_at_until() -> None:
+    env, net = make(LinkSpec("a", 100.0))
+    noise = net.background("a", 30.0, until=10.0)
+    flow = net.transfer(["a"], 1000)
+    assert noise.rate == 30.0 and flow.rate == 70.0
+    assert noise.remaining == math.inf
+    log = finish_log(env, {"noise": noise, "flow": flow})
+    # 700 sent by 10, then 300 at 100 B/s.
+    assert log[0] == ("noise", 10.0) and close(log[1][1], 13.0)
+    assert close(noise.sent, 300.0) and not noise.active
+
+
+def test_greedy_background_gets_only_its_fair_share() -> None:
+    env, net = make(LinkSpec("a", 100.0))
+    noise = net.background("a", 80.0)
+    flow = net.transfer(["a"], 500)
+    assert noise.rate == 50.0 and flow.rate == 50.0
+    env.run(until=100)
+    assert close(flow.ended, 10.0) and noise.rate == 80.0 and noise.active
+    noise.cancel()
+    env.run()
+    assert not noise.done.triggered
+
+
+def test_background_pauses_while_its_link_is_down() -> None:
+    env, net = make(LinkSpec("a", 100.0))
+    noise = net.background("a", 10.0)
+
+    def outage():
+        yield env.timeout(5)
+        net.fail("a")
+        assert noise.rate == 0.0 and noise.active
+        yield env.timeout(5)
+        net.restore("a")
+        assert noise.rate == 10.0
+
+    env.process(outage())
+    env.run(until=20)
+    assert close(noise.sent, 150.0)
+
+
+# -- records ------------------------------------------------------------------------------
+
+def test_samples_are_a_step_function_of_link_use() -> None:
+    samples: list[LinkSample] = []
+    env, net = make(LinkSpec("a", 100.0), LinkSpec("b", 50.0), samples=samples)
+    net.transfer(["a"], 1000)
+    net.transfer(["a"], 600)
+    env.run()
+    assert samples == [
+        LinkSample(0, "a", 0.0, 100.0, 0),
+        LinkSample(0, "b", 0.0, 50.0, 0),
+        LinkSample(0, "a", 100.0, 100.0, 2),
+        LinkSample(12.0, "a", 100.0, 100.0, 1),
+        LinkSample(16.0, "a", 0.0, 100.0, 0),
+    ]
+
+
+def test_samples_skip_links_that_did_not_change() -> None:
+    samples: list[LinkSample] = []
+    env, net = make(LinkSpec("a", 100.0), LinkSpec("b", 50.0), samples=samples)
+
+    def chain():  # back-to-back transfers keep link a's allocation unchanged
+        for _ in range(5):
+            yield net.transfer(["a"], 100).done
+
+    def blip():
+        yield env.timeout(2)
+        yield net.transfer(["b"], 50).done
+        net.set_capacity("b", 50.0)  # same capacity: nothing to record
+
+    env.process(chain())
+    env.process(blip())
+    env.run()
+    assert [(s.time, s.link, s.rate, s.flows) for s in samples[2:]] == [
+        (0, "a", 100.0, 1), (2, "b", 50.0, 1), (3, "b", 0.0, 0), (5, "a", 0.0, 0)]
+
+
+def test_samples_record_failures_and_capacity_changes() -> None:
+    samples: list[LinkSample] = []
+    env, net = make(LinkSpec("a", 100.0), samples=samples)
+    flow = net.transfer(["a"], 1000)
+    flow.done.defused = True  # nobody waits for it
+
+    def operator():
+        yield env.timeout(1)
+        net.set_capacity("a", 40.0)
+        yield env.timeout(1)
+        net.fail("a")
+        yield env.timeout(1)
+        net.restore("a")
+
+    env.process(operator())
+    env.run()
+    assert [(s.time, s.rate, s.capacity, s.flows) for s in samples] == [
+        (0, 0.0, 100.0, 0), (0, 100.0, 100.0, 1), (1, 40.0, 40.0, 1), (2, 0.0, 0.0, 0),
+        (3, 0.0, 40.0, 0)]
+
+
+# -- robustness ---------------------------------------------------------------------------
+
+def test_awkward_floats_never_stall_at_zero_time() -> None:
+    env, net = make(LinkSpec("a", 0.3), LinkSpec("b", 0.7))
+    env.run(until=1e7 + 0.1)  # far from 0 so that rounding is coarse
+    flows = [net.transfer(["a", "b"][: 1 + i % 2], 0.1 + 0.2 * i, cap=0.1 * (i % 3 + 1))
+             for i in range(40)]
+    steps = 0
+    while env.peek() < math.inf:
+        env.step()
+        steps += 1
+        assert steps < 1000
+    assert all(not f.active and f.sent == f.size and f.done.ok for f in flows)
+
+
+def test_remaining_is_exact_between_events() -> None:
+    env, net = make(LinkSpec("a", 64.0))
+    flow = net.transfer(["a"], 1024)
+    env.run(until=3.25)
+    assert flow.remaining == 1024 - 3.25 * 64 and flow.sent == 3.25 * 64
+    assert net.flows == (flow,)
+
+
+# -- bad arguments ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("field, kwargs", [
+    ("bandwidth", {"bandwidth": 0}),
+    ("bandwidth", {"bandwidth": -1.0}),
+    ("bandwidth", {"bandwidth": math.nan}),
+    ("latency", {"latency": -0.1}),
+    ("efficiency", {"efficiency": 0.0}),
+    ("efficiency", {"efficiency": 1.5}),
+    ("aggregation", {"aggregation": 0}),
+    ("aggregation", {"aggregation": 1.5}),
+    ("name", {"name": ""}),
+])
+def test_bad_link_spec_names_the_field(field: str, kwargs: dict) -> None:
+    args = {"name": "a", "bandwidth": 100.0, **kwargs}
+    with pytest.raises(ValueError, match=f'"{field}"'):
+        LinkSpec(**args)
+
+
+def test_bad_transfer_arguments_raise_clear_errors() -> None:
+    env, net = make(LinkSpec("a", 100.0))
+    with pytest.raises(ValueError, match='"nbytes"'):
+        net.transfer(["a"], -1)
+    with pytest.raises(ValueError, match='"nbytes"'):
+        net.transfer(["a"], math.nan)
+    with pytest.raises(KeyError, match="nowhere"):
+        net.transfer(["a", "nowhere"], 10)
+    with pytest.raises(ValueError, match='"cap"'):
+        net.transfer(["a"], 10, cap=-5)
+    with pytest.raises(ValueError, match='"path"'):
+        net.transfer([], 10)
+    with pytest.raises(TypeError, match='"path"'):
+        net.transfer("a", 10)
+    with pytest.raises(KeyError, match="nowhere"):
+        net.capacity("nowhere")
+    with pytest.raises(ValueError, match='"bandwidth"'):
+        net.set_capacity("a", -1)
+    with pytest.raises(ValueError, match='"rate"'):
+        net.background("a", -1)
+    with pytest.raises(ValueError, match='"until"'):
+        net.background("a", 1, until=0)
+    with pytest.raises(ValueError, match='"window_bytes"'):
+        tcp_cap(0, 0.1, 1)
+    with pytest.raises(ValueError, match='"streams"'):
+        tcp_cap(1000, 0.1, 0)
+    with pytest.raises(ValueError, match="twice"):
+        Network(env, [LinkSpec("a", 1.0), LinkSpec("a", 2.0)])
+    assert net.flows == ()  # nothing half-made was left on the network
