@@ -62,12 +62,13 @@ def worlds(draw):
                           min_size=k, max_size=k, unique=True))
     vios = [{"name": f"s{i}", "system": "A", "storage": [LUN]} for i in range(k)]
     for i in range(n):
+        top = draw(st.integers(4, 32))
         vios.append({
             "name": f"d{i}", "system": "B",
             "rmc": draw(st.booleans()) or i == 0,
             "storage": [LUN] if draw(st.integers(0, 3)) else [],
-            "max_virtual_slots": draw(st.integers(4, 32)),
-            "slots_in_use": draw(st.lists(SLOTS, max_size=10)),
+            "max_virtual_slots": top,
+            "slots_in_use": draw(st.lists(st.integers(2, top - 1), max_size=10)),
             "vtds": draw(st.lists(st.sampled_from(["rootvg_a", "rootvg_b", "data1"]), max_size=2)),
         })
     adapters = [{"slot": 10 + i, "vios": f"s{i}", "vios_slot": src_slots[i],
