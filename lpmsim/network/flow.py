@@ -28,7 +28,9 @@ class Flow:
     traffic). ``started`` and ``ended`` are sim times in seconds (``ended`` is None while it
     runs); ``owner`` is whatever the caller passed (an MSP, a migration); ``done`` is the SimPy
     event that succeeds with the flow when its last byte has drained, or fails with
-    :class:`LinkDown` when a link of its path goes down.
+    :class:`LinkDown` when a link of its path goes down. As with any SimPy event, a failure that
+    no process waits for ends ``env.run`` with that exception: wait for ``done`` in a
+    ``try``/``except LinkDown``, or set ``done.defused = True``.
     """
 
     __slots__ = ("path", "size", "owner", "started", "ended", "done", "background",

@@ -32,6 +32,11 @@ class Network:
     """The links of ``links`` (names must be unique) in the SimPy environment ``env``. When
     ``samples`` is a list, a :class:`LinkSample` is appended for every link whose allocation
     changed, each time the rates change (and one per link at construction, with no flows).
+    Raises ValueError for a name given twice, TypeError for something not a LinkSpec.
+
+    Rates are settled once per sim time by a zero-delay event scheduled after the ``done``
+    events of the flows that just finished, so a process that starts its next transfer on
+    waking shares in the same settle and a chain of transfers leaves no transient samples.
     """
 
     def __init__(self, env: simpy.Environment, links: Iterable[LinkSpec],
@@ -68,7 +73,7 @@ class Network:
 
     @property
     def flows(self) -> tuple[Flow, ...]:
-        """The flows now on the network, in order of arrival."""
+        """The flows now on the network (background traffic included), in order of arrival."""
         return tuple(self._flows)
 
     def capacity(self, name: str) -> float:
