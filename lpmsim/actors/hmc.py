@@ -25,7 +25,7 @@ from lpmsim.scenario import Scenario
 
 class Hmc:
     def __init__(self, env: simpy.Environment, scenario: Scenario, hypervisors: dict[str, Hypervisor],
-                 msps: dict[str, Msp], recorder: Recorder, validate):
+                 msps: dict[str, Msp], recorder: Recorder, validate, ledger=None):
         self.env = env
         self.steps = scenario.hmc
         self.hyp = scenario.hypervisor
@@ -33,6 +33,8 @@ class Hmc:
         self.msps = msps
         self.recorder = recorder
         self.validate = validate  # (migration) -> list of error messages
+        #: The inventory as it changes (steps 5, 6, 9, 10 and aborts); see lpmsim.simulate.ledger.
+        self.ledger = ledger or NullLedger()
         self.active = {s.name: simpy.Resource(env, s.max_active_migrations) for s in scenario.systems}
         self.inactive = {s.name: simpy.Resource(env, s.max_inactive_migrations) for s in scenario.systems}
 
@@ -81,11 +83,14 @@ class Hmc:
         try:
             yield from self.timed(mig, 4, "mapping", self.steps.mapping)
             yield from self.timed(mig, 5, "prepare", self.steps.prepare)
+            self.ledger.prepare(mig)
             if mig.mode == "active":
                 yield from self.active_steps(mig)
             else:
                 yield from self.timed(mig, 6, "transfer", self.steps.profiles)
+            self.ledger.transfer_profiles(mig)
             yield from self.timed(mig, 9, "complete", self.steps.cleanup)
+            self.ledger.complete(mig)
         finally:
             for res, req in held:
                 res.release(req)
@@ -93,6 +98,7 @@ class Hmc:
         mig.end = self.env.now
         if mig.mode == "inactive":
             yield from self.timed(mig, 10, "activate", self.steps.activate)
+            self.ledger.activate(mig)
         yield from self.timed(mig, 11, "post", self.steps.post)
 
     def active_steps(self, mig: Migration):
@@ -124,3 +130,13 @@ class Hmc:
         start = env.now
         yield mig.stream.when[State.COMPLETED]
         self.phase(mig, 8, "resume", start)
+
+
+class NullLedger:
+    """Keeps no inventory: for worlds built without one."""
+
+    def prepare(self, mig): pass
+    def transfer_profiles(self, mig): pass
+    def complete(self, mig): pass
+    def activate(self, mig): pass
+    def abort(self, mig): pass

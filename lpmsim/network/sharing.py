@@ -49,7 +49,6 @@ def water_fill(paths: Sequence[Sequence[int]], caps: Sequence[float], capacity: 
     left = list(capacity)
     count = [0] * len(capacity)
     members: dict[int, list[int]] = {}
-    used: list[int] = []
     for i in range(n):
         w = weights[i]
         for link in paths[i]:
@@ -57,17 +56,15 @@ def water_fill(paths: Sequence[Sequence[int]], caps: Sequence[float], capacity: 
                 members[link].append(i)
             else:
                 members[link] = [i]
-                used.append(link)
             count[link] += w
+    shares = [math.inf] * len(capacity)  # each link's capacity left per unfrozen flow
+    for link in members:
+        shares[link] = left[link] / count[link]
     by_cap = sorted((c, i) for i, c in enumerate(caps) if c != math.inf)
     k = 0
     todo = n
     while todo:
-        share = math.inf
-        for link in used:
-            s = left[link] / count[link]
-            if s < share:
-                share = s
+        share = min(shares, default=math.inf)
         if share < 0.0:  # rounding left a full link a hair below zero
             share = 0.0
         while k < len(by_cap) and frozen[by_cap[k][1]]:
@@ -80,11 +77,10 @@ def water_fill(paths: Sequence[Sequence[int]], caps: Sequence[float], capacity: 
             while k < len(by_cap) and by_cap[k][0] <= share:
                 chosen.append(by_cap[k][1])
                 k += 1
-        elif used:  # the links with the smallest share are full: freeze their flows there
-            chosen = [i for link in used if left[link] / count[link] <= share
-                      for i in members[link]]
+        elif share < math.inf:  # the links with the smallest share are full: freeze there
+            chosen = [i for link, group in members.items() if shares[link] <= share
+                      for i in group]
         else:  # only flows with no link and no cap are left: unbounded
-            share = math.inf
             chosen = range(n)
         for i in chosen:
             if frozen[i]:
@@ -95,6 +91,6 @@ def water_fill(paths: Sequence[Sequence[int]], caps: Sequence[float], capacity: 
             w = weights[i]
             for link in paths[i]:
                 left[link] -= rate * w
-                count[link] -= w
-        used = [link for link in used if count[link]]
+                c = count[link] = count[link] - w
+                shares[link] = left[link] / c if c else math.inf
     return rates

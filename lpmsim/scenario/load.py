@@ -10,14 +10,29 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from lpmsim.scenario.errors import Problem, ScenarioError
-from lpmsim.scenario.overrides import apply_overrides, parse_assignment
+from lpmsim.scenario.overrides import apply_overrides, flatten, parse_assignment
 from lpmsim.scenario.schema import Scenario
 
 Assignment = str | tuple[str, object]
 
 
-def load_scenario(path: str | Path, overrides: Iterable[Assignment] = ()) -> Scenario:
-    """Read a scenario file, apply ``--set`` style overrides, validate everything at once."""
+def load_overlay(path: str | Path) -> list[tuple[str, object]]:
+    """Read an overlay file (TOML holding only the values to change, tables addressed by name
+    as in ``--set``: ``[partitions.db01.workload]``) as a list of assignments."""
+    path = Path(path)
+    try:
+        return flatten(tomllib.loads(path.read_text()))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem("--overlay", f"cannot read {path}: {exc}")], str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([Problem("--overlay", f"not valid TOML: {exc}")], str(path)) from None
+
+
+def load_scenario(path: str | Path, overrides: Iterable[Assignment] = (),
+                  overlays: Iterable[str | Path] = ()) -> Scenario:
+    """Read a scenario file, apply overlay files then ``--set`` style overrides (in that order),
+    and validate everything at once."""
+    overrides = [a for o in overlays for a in load_overlay(o)] + list(overrides)
     path = Path(path)
     try:
         raw = tomllib.loads(path.read_text())

@@ -79,3 +79,20 @@ def _select(items: list, part: str, table: str) -> int:
         if isinstance(item, dict) and part in (item.get("name"), item.get(field)):
             return idx
     raise LookupError(f"no {table} entry named {part!r}")
+
+
+def flatten(table: dict, prefix: str = "") -> list[tuple[str, object]]:
+    """An overlay (a TOML document of the tables to change) as ``--set`` assignments:
+    ``{"partitions": {"db01": {"memory": "8 GiB"}}}`` -> [("partitions.db01.memory", "8 GiB")]."""
+    out: list[tuple[str, object]] = []
+    for key, value in table.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) and value and not _is_policy(path):
+            out += flatten(value, path)
+        else:
+            out.append((path, value))
+    return out
+
+
+def _is_policy(path: str) -> bool:
+    return path.endswith(".policy")

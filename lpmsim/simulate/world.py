@@ -47,7 +47,11 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
               validate=lambda mig: preflight(scenario, mig))
     for mig in migrations:
         env.process(hmc.migrate(mig))
-    env.run()
+    env.run(until=scenario.horizon)
+    for mig in migrations:
+        if mig.outcome == "pending":
+            mig.outcome = "unfinished"
+            mig.reason = f"still running at the horizon ({scenario.horizon:g} s of simulated time)"
     frames = build_frames(migrations, rec)
     return RunResult(scenario=scenario, seed=seed, **frames)
 

@@ -1,0 +1,35 @@
+"""What every lpmsim command shares: loading a scenario with overrides, clean errors."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from lpmsim.scenario import Scenario, ScenarioError, load_scenario
+
+#: Exit codes: 0 ok, 1 the answer is "no" (validation failed, a check moved past its tolerance),
+#: 2 bad input (file, flags, values).
+EXIT_NO, EXIT_BAD_INPUT = 1, 2
+
+set_option = click.option(
+    "--set", "overrides", multiple=True, metavar="KEY=VALUE",
+    help="Override one scenario value, e.g. --set partitions.db01.memory='128 GiB' "
+         "(repeatable; arrays of tables are addressed by name).")
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT):
+    click.echo(f"lpmsim: {message}", err=True)
+    sys.exit(code)
+
+
+overlay_option = click.option(
+    "--overlay", "overlays", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+    help="A TOML overlay of values to change (e.g. from `lpmsim calibrate`); applied before --set.")
+
+
+def load(path: str, overrides=(), overlays=()) -> Scenario:
+    try:
+        return load_scenario(path, overrides, overlays)
+    except ScenarioError as exc:
+        fail(str(exc))

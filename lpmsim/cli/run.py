@@ -1,0 +1,37 @@
+"""``lpmsim run``: simulate a scenario, print a summary, write results and a timeline plot."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from lpmsim.cli.common import load, overlay_option, set_option
+from lpmsim.simulate import simulate
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Random seed (default: the scenario's).")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Folder for results (CSV frames, resolved scenario, timeline.png). "
+                   "Default: results/<scenario name>.")
+@set_option
+@overlay_option
+@click.option("--json", "as_json", is_flag=True, help="Print per-migration results as JSON.")
+@click.option("--no-plot", is_flag=True, help="Do not draw timeline.png.")
+def run(scenario, seed, out, overrides, overlays, as_json, no_plot):
+    """Simulate SCENARIO (a TOML file) and report every migration."""
+    sc = load(scenario, overrides, overlays)
+    result = simulate(sc, seed=seed)
+    folder = result.save(Path(out) if out else Path("results") / sc.name)
+    if not no_plot and len(result.phases):
+        from lpmsim.plots import timeline
+        timeline(result.phases, result.events, path=folder / "timeline.png")
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        click.echo(result.summary())
+        click.echo(f"results written to {folder}/")

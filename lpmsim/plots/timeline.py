@@ -1,0 +1,46 @@
+"""Timeline (Gantt) of the seed table's steps, one row per migration, suspend and resume marked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+STEP_COLOURS = {
+    1: "#d9d9d9", 2: "#969696", 3: "#9ecae1", 4: "#6baed6", 5: "#4292c6", 6: "#fd8d3c",
+    7: "#d62728", 8: "#e7ba52", 9: "#74c476", 10: "#31a354", 11: "#bdbdbd",
+}
+
+
+def timeline(phases: pd.DataFrame, events: pd.DataFrame | None = None, *, ax=None,
+             path: str | Path | None = None):
+    """Draw one bar per phase; returns the Axes (and saves a PNG when ``path`` is given)."""
+    migrations = list(dict.fromkeys(phases["migration"]))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 1.2 + 0.45 * len(migrations)))
+    rows = {m: i for i, m in enumerate(migrations)}
+    seen = set()
+    for ph in phases.itertuples():
+        label = f"{ph.step} {ph.phase}" if ph.step not in seen else None
+        seen.add(ph.step)
+        ax.barh(rows[ph.migration], max(ph.end - ph.start, 0), left=ph.start, height=0.6,
+                color=STEP_COLOURS.get(ph.step, "grey"), label=label)
+    if events is not None and len(events):
+        for name, marker in (("SUSPENDED", "v"), ("RESUMED", "^")):
+            ev = events[(events["event"] == name) & events["migration"].isin(rows)]
+            ax.scatter(ev["time"], [rows[m] for m in ev["migration"]], marker=marker,
+                       color="black", zorder=3, s=18, label=name.lower())
+    ax.set_yticks(range(len(migrations)), migrations)
+    ax.invert_yaxis()
+    ax.set_xlabel("time (s)")
+    ax.set_title("Partition mobility timeline (seed table steps)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+    if path is not None:
+        ax.figure.tight_layout()
+        ax.figure.savefig(path, dpi=110)
+        plt.close(ax.figure)
+    return ax
