@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from lpmsim.inventory import Inventory, Link, ManagedSystem, Partition, Vios
+from lpmsim.inventory.mappings import MigrationOptions
 from lpmsim.inventory.types import STRICT, Duration, Size
 from lpmsim.scenario.policies import PolicyOptions, PowerVMOptions
 
@@ -63,6 +64,9 @@ class MigrationSpec(BaseModel):
     policy: PolicyOptions = PowerVMOptions()
     #: NX compression ratio on POWER9+ (IBM: "up to 15x faster on slow networks"); 1 = off.
     compression: float = Field(default=1.0, ge=1.0)
+    #: migrlpar options that change validation: user adapter mappings, --redundantvios style
+    #: paging redundancy, --mpio, --vlanbridge, the destination partition ID.
+    options: MigrationOptions = MigrationOptions()
 
 
 class Scenario(BaseModel):

@@ -19,6 +19,7 @@ from lpmsim.network import LinkSpec, Network
 from lpmsim.policy import make_policy
 from lpmsim.results import RunResult, build_frames
 from lpmsim.scenario import Scenario
+from lpmsim.simulate.ledger import Ledger
 from lpmsim.simulate.preflight import preflight
 
 
@@ -43,8 +44,16 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
                    for s in scenario.systems}
     msps = {v.name: Msp(env, v, network, rec) for v in scenario.vios if v.msp}
     migrations = build_migrations(scenario)
-    hmc = Hmc(env, scenario, hypervisors, msps, rec,
-              validate=lambda mig: preflight(scenario, mig))
+    ledger = Ledger(scenario.inventory)
+
+    def validate(mig: Migration) -> list[str]:
+        problems = preflight(scenario, mig)
+        found = ledger.validate(mig)
+        for f in found.warnings:
+            rec.event(env.now, mig.id, "hmc", "validation_warning", f"{f.code} {f.object}: {f.message}")
+        return problems + [f"{f.code} {f.object}: {f.message}" for f in found.errors]
+
+    hmc = Hmc(env, scenario, hypervisors, msps, rec, validate=validate, ledger=ledger)
     for mig in migrations:
         env.process(hmc.migrate(mig))
     env.run(until=scenario.horizon)
@@ -53,7 +62,10 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
             mig.outcome = "unfinished"
             mig.reason = f"still running at the horizon ({scenario.horizon:g} s of simulated time)"
     frames = build_frames(migrations, rec)
-    return RunResult(scenario=scenario, seed=seed, **frames)
+    inventories = {"initial": ledger.initial, "final": ledger.inventory,
+                   **{mid: {"before": ledger.before[mid], "after": ledger.after.get(mid)}
+                      for mid in ledger.before}}
+    return RunResult(scenario=scenario, seed=seed, inventories=inventories, **frames)
 
 
 def build_migrations(scenario: Scenario) -> list[Migration]:

@@ -1,0 +1,51 @@
+"""``lpmsim validate``: what `migrlpar -o v` would say, for each migration of a scenario.
+
+Exit code 0 when every validated migration would migrate, 1 when one would not, 2 for a bad file.
+"""
+
+from __future__ import annotations
+
+import click
+
+from lpmsim.cli.common import EXIT_NO, fail, load, overlay_option, set_option
+from lpmsim.inventory.mappings import MigrationOptions
+from lpmsim.validation import check_migration
+from lpmsim.validation.report import format_validation, migrlpar_mappings
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--partition", "-p", help="Validate this partition (default: every migration).")
+@click.option("--destination", "-t", help="Destination managed system (with --partition).")
+@click.option("--mode", type=click.Choice(["active", "inactive"]), default=None,
+              help="Active or inactive (with --partition; default: from the partition's state).")
+@set_option
+@overlay_option
+def validate(scenario, partition, destination, mode, overrides, overlays):
+    """Validate the migrations of SCENARIO like `migrlpar -o v` and show the recommended
+    virtual adapter mappings."""
+    sc = load(scenario, overrides, overlays)
+    inv = sc.inventory
+    if partition or destination:
+        if not (partition and destination):
+            fail("--partition and --destination go together")
+        if inv.find_partition(partition) is None:
+            fail(f"--partition: no partition named {partition!r} in {scenario}")
+        if inv.find_system(destination) is None:
+            fail(f"--destination: no managed system named {destination!r} in {scenario}")
+        state = inv.partition(partition).state
+        jobs = [(partition, destination, mode or ("active" if state == "running" else "inactive"),
+                 MigrationOptions())]
+    else:
+        jobs = [(m.partition, m.destination, m.mode, m.options) for m in sc.migrations]
+        if not jobs:
+            fail(f"{scenario} has no [[migrations]]; give --partition and --destination")
+    ok = True
+    for name, dest, how, opts in jobs:
+        v = check_migration(inv, name, dest, how, **opts.kwargs())
+        click.echo(format_validation(v))
+        if v.mappings:
+            click.echo(f"\nmigrlpar -i: {migrlpar_mappings(v.mappings) or '(none)'}")
+        click.echo()
+        ok = ok and v.would_migrate
+    raise SystemExit(0 if ok else EXIT_NO)
