@@ -64,6 +64,7 @@ class Hmc:
         yield from self.timed(mig, 1, "requirements", self.steps.requirements)
         if mig.mode == "inactive" and mig.partition.state == "running":
             yield from self.timed(mig, 2, "shutdown", self.steps.shutdown)
+            self.ledger.shutdown(mig)
         start = self.env.now
         yield self.env.timeout(self.steps.validate_)
         problems = self.validate(mig)
@@ -135,6 +136,7 @@ class Hmc:
 class NullLedger:
     """Keeps no inventory: for worlds built without one."""
 
+    def shutdown(self, mig): pass
     def prepare(self, mig): pass
     def transfer_profiles(self, mig): pass
     def complete(self, mig): pass

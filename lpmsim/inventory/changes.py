@@ -125,6 +125,15 @@ def activate(inv: Inventory, partition: str, *, redundant_paging: int = 2) -> In
     return out
 
 
+def shutdown(inv: Inventory, partition: str) -> Inventory:
+    """Step 2 of an inactive migration: the partition is shut down ("not activated"); it no
+    longer holds processors or memory."""
+    part = inv.partition(partition)
+    down = part.model_copy(update={"state": "not activated"})
+    return inv.model_copy(update={
+        "partitions": tuple(down if p.name == partition else p for p in inv.partitions)})
+
+
 def abort(inv: Inventory, partition: str) -> Inventory:
     """The migration stops before completion: the destination loses the shell and what it
     held; the source was never changed. Without a shell, nothing changes."""

@@ -16,12 +16,16 @@ from lpmsim.validation import Validation, check_migration
 
 
 class Ledger:
-    def __init__(self, inventory: Inventory):
+    def __init__(self, inventory: Inventory, note=lambda mig, event, detail: None):
+        self.note = note  # records what went wrong at a step that cannot fail the migration
         self.initial = inventory
         self.inventory = inventory
         self.validations: dict[str, Validation] = {}
         self.before: dict[str, Inventory] = {}
         self.after: dict[str, Inventory] = {}
+
+    def shutdown(self, mig: Migration) -> None:
+        self.inventory = changes.shutdown(self.inventory, mig.partition.name)
 
     def validate(self, mig: Migration) -> Validation:
         """Step 3 (`migrlpar -o m` validates first) against the inventory as it is now.
@@ -46,8 +50,13 @@ class Ledger:
         self.after[mig.id] = self.inventory
 
     def activate(self, mig: Migration) -> None:
-        self.inventory = changes.activate(self.inventory, mig.partition.name,
-                                          redundant_paging=mig.spec.options.redundant_paging)
+        """Step 10. The migration has completed; a failed activation (no free memory,
+        processors or paging device on the destination) is noted, not raised."""
+        try:
+            self.inventory = changes.activate(self.inventory, mig.partition.name,
+                                              redundant_paging=mig.spec.options.redundant_paging)
+        except ValueError as exc:
+            self.note(mig, "activation_failed", str(exc))
         self.after[mig.id] = self.inventory
 
     def abort(self, mig: Migration) -> None:

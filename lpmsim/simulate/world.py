@@ -44,7 +44,8 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
                    for s in scenario.systems}
     msps = {v.name: Msp(env, v, network, rec) for v in scenario.vios if v.msp}
     migrations = build_migrations(scenario)
-    ledger = Ledger(scenario.inventory)
+    ledger = Ledger(scenario.inventory,
+                    note=lambda mig, event, detail: rec.event(env.now, mig.id, "hmc", event, detail))
 
     def validate(mig: Migration) -> list[str]:
         problems = preflight(scenario, mig)
