@@ -3,8 +3,9 @@
 Picture a switch that sees the same few streams again and again: the chunks of one migration
 follow the same MSP path with the same cap, one after another. Flows with the same path and cap
 (a *class*) always get the same max-min rate, and the rates depend only on which classes are
-present, how many flows each holds, and the link capacities. So the network solves each such
-configuration once and looks it up after; a capacity change forgets everything.
+present, how many flows each holds, and the link capacities. So the network numbers each class
+once, solves each configuration of classes once, and looks it up after; a capacity change
+forgets the solutions.
 """
 
 from __future__ import annotations
@@ -13,18 +14,18 @@ from collections.abc import Mapping, Sequence
 
 from lpmsim.network.sharing import water_fill
 
-__all__ = ["FlowClass", "Allocation", "Allocations"]
-
-FlowClass = tuple[tuple[int, ...], float]  # the link ids of a flow and its cap (inf for none)
+__all__ = ["Allocation", "Allocations"]
 
 
 class Allocation:
     """The rate of one flow of each class, and (computed when asked) the load on each link."""
 
-    __slots__ = ("rates", "_weights", "_load")
+    __slots__ = ("rates", "_paths", "_weights", "_load")
 
-    def __init__(self, classes: list[FlowClass], weights: list[int], rates: list[float]) -> None:
+    def __init__(self, classes: list[int], paths: list[tuple[int, ...]], weights: list[int],
+                 rates: list[float]) -> None:
         self.rates = dict(zip(classes, rates))
+        self._paths = paths
         self._weights = weights
         self._load: dict[int, tuple[float, int]] | None = None
 
@@ -32,8 +33,8 @@ class Allocation:
         """Per link id: the total rate allocated (bytes/s) and the number of flows."""
         if self._load is None:
             load: dict[int, tuple[float, int]] = {}
-            for (key, rate), n in zip(self.rates.items(), self._weights):
-                for link in key[0]:
+            for path, rate, n in zip(self._paths, self.rates.values(), self._weights):
+                for link in path:
                     total, count = load.get(link, (0.0, 0))
                     load[link] = (total + rate * n, count + n)
             self._load = load
@@ -41,28 +42,55 @@ class Allocation:
 
 
 class Allocations:
-    """A bounded memo of allocations over the link capacities ``capacity`` (a list the network
-    updates in place; it must :meth:`clear` the memo when it does)."""
+    """Class numbers and a bounded memo of allocations over the link capacities ``capacity``
+    (a list the network updates in place; it must :meth:`forget` the memo when it does)."""
 
-    def __init__(self, capacity: Sequence[float], size: int = 4096) -> None:
+    def __init__(self, capacity: Sequence[float], size: int = 4096,
+                 max_classes: int = 65536) -> None:
         self._capacity = capacity
         self._size = size
-        self._memo: dict[frozenset[tuple[FlowClass, int]], Allocation] = {}
+        self._max_classes = max_classes
+        self._ids: dict[tuple[tuple[int, ...], float], int] = {}
+        self._paths: list[tuple[int, ...]] = []
+        self._caps: list[float] = []
+        self._memo: dict[frozenset[tuple[int, int]], Allocation] = {}
 
-    def get(self, groups: Mapping[FlowClass, Sequence[object]]) -> Allocation:
-        """The allocation of the classes of ``groups`` (class -> its flows)."""
+    def classify(self, links: tuple[int, ...], cap: float) -> int:
+        """The number of the class of flows over ``links`` with cap ``cap`` (inf for none)."""
+        key = (links, cap)
+        number = self._ids.get(key)
+        if number is None:
+            number = self._ids[key] = len(self._paths)
+            self._paths.append(links)
+            self._caps.append(cap)
+        return number
+
+    @property
+    def full(self) -> bool:
+        """True when the class table should be :meth:`reset` (and the flows re-classified)."""
+        return len(self._paths) >= self._max_classes
+
+    def get(self, groups: Mapping[int, Sequence[object]]) -> Allocation:
+        """The allocation of the classes of ``groups`` (class number -> its flows)."""
         signature = frozenset(zip(groups, map(len, groups.values())))
         allocation = self._memo.get(signature)
         if allocation is None:
             if len(self._memo) >= self._size:
                 self._memo.clear()
             classes = list(groups)
+            paths = [self._paths[c] for c in classes]
             weights = list(map(len, groups.values()))
-            rates = water_fill([key[0] for key in classes], [key[1] for key in classes],
-                               self._capacity, weights)
-            allocation = self._memo[signature] = Allocation(classes, weights, rates)
+            rates = water_fill(paths, [self._caps[c] for c in classes], self._capacity, weights)
+            allocation = self._memo[signature] = Allocation(classes, paths, weights, rates)
         return allocation
 
-    def clear(self) -> None:
+    def forget(self) -> None:
         """Forget every allocation (the capacities changed)."""
         self._memo.clear()
+
+    def reset(self) -> None:
+        """Forget every allocation and class number."""
+        self._memo.clear()
+        self._ids.clear()
+        self._paths.clear()
+        self._caps.clear()

@@ -34,7 +34,7 @@ class Flow:
     """
 
     __slots__ = ("path", "size", "owner", "started", "ended", "done", "background",
-                 "_net", "_links", "_cap", "_rate", "_sent", "_finish", "_active")
+                 "_net", "_links", "_cap", "_class", "_rate", "_sent", "_finish", "_active")
 
     def __init__(self, net: Network, path: Sequence[str], links: tuple[int, ...], size: float,
                  cap: float, owner: object, background: bool = False) -> None:
@@ -48,6 +48,7 @@ class Flow:
         self._net = net
         self._links = links
         self._cap = cap
+        self._class = net._classify(links, cap)  # flows of one class get one rate
         self._rate = 0.0
         self._sent = 0.0
         self._finish = math.inf
@@ -89,6 +90,7 @@ class Flow:
         if self._active:
             self._net._touch()
         self._cap = value
+        self._class = self._net._classify(self._links, value)
 
     def cancel(self) -> None:
         """Take it off the network; its ``done`` event never fires. No-op once it has left."""

@@ -21,7 +21,7 @@ from functools import partial
 
 import simpy
 
-from lpmsim.network.allocation import Allocation, Allocations, FlowClass
+from lpmsim.network.allocation import Allocation, Allocations
 from lpmsim.network.flow import Flow, _check_cap
 from lpmsim.network.links import LinkDown, LinkSample, LinkSpec
 
@@ -194,8 +194,16 @@ class Network:
         spec = self.specs[self._names[link]]
         nominal = self._bandwidth[link] * spec.efficiency * spec.aggregation
         self._capacity[link] = 0.0 if link in self._down else nominal
-        self._allocations.clear()
+        self._allocations.forget()
         self._changed.add(link)
+
+    def _classify(self, links: tuple[int, ...], cap: float) -> int:
+        """The class number of flows over ``links`` with cap ``cap``."""
+        if self._allocations.full:  # renumber the classes of the flows still running
+            self._allocations.reset()
+            for flow in self._flows:
+                flow._class = self._allocations.classify(flow._links, flow._cap)
+        return self._allocations.classify(links, cap)
 
     def _add(self, flow: Flow) -> None:
         self._touch()
@@ -247,12 +255,11 @@ class Network:
         self._advance()
         self._dirty = False
         self._generation += 1
-        groups: dict[FlowClass, list[Flow]] = {}
+        groups: dict[int, list[Flow]] = {}  # class number -> its flows
         for flow in self._flows:
-            key = (flow._links, flow._cap)
-            group = groups.get(key)
+            group = groups.get(flow._class)
             if group is None:
-                groups[key] = [flow]
+                groups[flow._class] = [flow]
             else:
                 group.append(flow)
         allocation = self._allocations.get(groups)

@@ -60,22 +60,23 @@ def water_fill(paths: Sequence[Sequence[int]], caps: Sequence[float], capacity: 
     shares = [math.inf] * len(capacity)  # each link's capacity left per unfrozen flow
     for link in members:
         shares[link] = left[link] / count[link]
-    by_cap = sorted((c, i) for i, c in enumerate(caps) if c != math.inf)
+    by_cap = sorted(range(n), key=caps.__getitem__)  # uncapped (inf) last
+    capped = n - caps.count(math.inf)  # by_cap[:capped] are the capped entries
     k = 0
     todo = n
     while todo:
         share = min(shares, default=math.inf)
         if share < 0.0:  # rounding left a full link a hair below zero
             share = 0.0
-        while k < len(by_cap) and frozen[by_cap[k][1]]:
+        while k < capped and frozen[by_cap[k]]:
             k += 1
         chosen: Sequence[int]
-        if k < len(by_cap) and by_cap[k][0] <= share:
+        if k < capped and caps[by_cap[k]] <= share:
             # A flow capped below every link's share stops at its cap, and freezing it only
             # raises the shares of the others: freeze all such flows together.
             chosen = []
-            while k < len(by_cap) and by_cap[k][0] <= share:
-                chosen.append(by_cap[k][1])
+            while k < capped and caps[by_cap[k]] <= share:
+                chosen.append(by_cap[k])
                 k += 1
         elif share < math.inf:  # the links with the smallest share are full: freeze there
             chosen = [i for link, group in members.items() if shares[link] <= share
