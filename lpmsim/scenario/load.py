@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from lpmsim.scenario.errors import Problem, ScenarioError
+from lpmsim.scenario.faults import check as check_many
 from lpmsim.scenario.overrides import apply_overrides, flatten, parse_assignment
 from lpmsim.scenario.schema import Scenario
 
@@ -132,4 +133,4 @@ def cross_check(sc: Scenario) -> list[Problem]:
             problems.append(Problem(f"{where}.destination", f"no managed system named {m.destination!r}"))
         elif m.partition in partitions and partitions[m.partition].system == m.destination:
             problems.append(Problem(f"{where}.destination", "the partition is already on this system"))
-    return problems
+    return problems + check_many(sc)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from lpmsim.inventory import Inventory, Link, ManagedSystem, Partition, Vios
 from lpmsim.inventory.mappings import MigrationOptions
 from lpmsim.inventory.types import STRICT, Duration, Size
+from lpmsim.scenario.faults import Background, Evacuation, Fault, Mover
 from lpmsim.scenario.policies import PolicyOptions, PowerVMOptions
 
 
@@ -67,6 +68,15 @@ class MigrationSpec(BaseModel):
     #: migrlpar options that change validation: user adapter mappings, --redundantvios style
     #: paging redundancy, --mpio, --vlanbridge, the destination partition ID.
     options: MigrationOptions = MigrationOptions()
+    #: Place in the HMC queue: lower goes first; equal priorities keep their order (FIFO).
+    priority: int = 0
+    #: The MSPs to use (migrlpar -i source_msp_name / dest_msp_name); by default the HMC picks the
+    #: pair with free slots and the least load when it admits the migration.
+    source_msp: str | None = None
+    dest_msp: str | None = None
+    #: migrlpar --redundantmsps: 0 do not use, 1 required, 2 if available (S26). A redundant
+    #: migration streams over two MSP pairs and fails over to the survivor.
+    redundant_msps: Literal[0, 1, 2] = 0
 
 
 class Scenario(BaseModel):
@@ -86,6 +96,28 @@ class Scenario(BaseModel):
     links: tuple[Link, ...] = ()
     partitions: tuple[Partition, ...] = ()
     migrations: tuple[MigrationSpec, ...] = ()
+    #: migrlpar --all: every partition of a system (lpmsim.scenario.faults.Evacuation).
+    evacuations: tuple[Evacuation, ...] = ()
+    background: tuple[Background, ...] = ()
+    faults: tuple[Fault, ...] = ()
+    mover: Mover = Mover()
+
+    @cached_property
+    def planned(self) -> tuple[MigrationSpec, ...]:
+        """Every migration to run: ``migrations``, then each evacuation expanded in its order."""
+        out = list(self.migrations)
+        for ev in self.evacuations:
+            parts = [p for p in self.partitions if p.system == ev.source and p.name not in ev.exclude]
+            rank = {name: i for i, name in enumerate(ev.order)}
+            parts.sort(key=lambda p: (rank.get(p.name, len(rank)), p.id or 2**31, p.name))
+            for p in parts:
+                mode = ev.mode if ev.mode != "auto" else (
+                    "active" if p.state == "running" else "inactive")
+                out.append(MigrationSpec(partition=p.name, destination=ev.destination, mode=mode,
+                                         start=ev.start, policy=ev.policy,
+                                         compression=ev.compression, priority=ev.priority,
+                                         redundant_msps=ev.redundant_msps))
+        return tuple(out)
 
     @cached_property
     def inventory(self) -> Inventory:
