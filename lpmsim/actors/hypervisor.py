@@ -35,7 +35,8 @@ class Hypervisor:
     def open(self, mig: Migration) -> None:
         """Enter migration mode: build the page state; pass 1 will send every touched page."""
         p = mig.partition
-        mig.pages = PageState(p.pages, p.sent_pages, audit=self.audit)
+        mig.pages = PageState(p.pages, p.sent_pages, audit=self.audit,
+                              log_mode=mig.spec.policy.dirty_log)
         mig.writes, mig.reads = writers_for(p, stream(self.seed, "writes", mig.id),
                                             stream(self.seed, "reads", mig.id))
         mig.last_write = self.env.now

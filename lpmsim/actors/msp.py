@@ -69,18 +69,15 @@ class Mover:
             begin, sent, wire = self.env.now, 0, 0.0
             n_pass = pages.start_pass()
             mig.passes = pages.passes
-            if pages.passes == 1 and n_pass == 0 and zero_bytes:
+            if pages.passes == 1 and zero_bytes:  # QEMU: never-touched pages go as zero pages
                 wire += yield from self.send(zero_bytes, policy.precopy_cap(), "precopy")
             elif n_pass == 0 and pages.passes > 1:
                 reason = "converged"  # nothing dirty: an empty pass would take no time
             while pages.pass_remaining and reason is None:
-                self.src.run_workload(mig)
                 k = pages.take(self.chunk)
-                payload = k * mig.page_wire_bytes
-                if pages.passes == 1 and zero_bytes:
-                    payload += zero_bytes * k / pages.first_pass_pages
-                wire += yield from self.send(payload, policy.precopy_cap(), "precopy")
+                wire += yield from self.send(k * mig.page_wire_bytes, policy.precopy_cap(), "precopy")
                 sent += k
+                self.src.run_workload(mig)  # the writes made while the chunk was on the wire
                 reason = policy.stop(self.progress(started, pass_done=False))
             self.src.run_workload(mig)
             self._record_pass(pages.passes, "precopy", begin, sent, wire)

@@ -7,10 +7,17 @@ Picture the hypervisor's two lists for a partition of N pages:
 - ``log``: pages written since they were last sent and not in ``to_send`` (the dirty-page list
   that the next pass will snapshot).
 
-A chunk sent at time t clears both bits of its pages at t; a write after t sets the ``log`` bit
-again (DESIGN.md "Model semantics"). A write to a page still in ``to_send`` needs no mark: the
-pass will send its newest content. So the pages whose newest content is not yet on the
-destination are exactly ``to_send | log``, and the two never overlap.
+A chunk sent at time t clears the ``to_send`` bits of its pages at t; a write after t sets the
+``log`` bit (DESIGN.md "Model semantics"). What a write *before* t, during the pass, does depends
+on how the hypervisor keeps its log:
+
+- ``"sync"`` (the classic model; QEMU's bitmap sync per pass, Xen): every write during pass k
+  marks the page for pass k+1, even if pass k sends it later ("a page written again during
+  pass k is sent in pass k and again later"). Pass volumes follow V_i = V_0 (D/B)^i.
+- ``"clear-on-send"`` (QEMU >= 4.0 with KVM_CLEAR_DIRTY_LOG): the log of a chunk is cleared
+  when the chunk is sent, so a write to a page not yet sent in this pass costs nothing extra.
+
+Either way the pages whose newest content is not yet on the destination are ``to_send | log``.
 
 Counts are kept incrementally so the stop rules can read them every chunk for free. Page order
 within a pass is by address, scanned in blocks, so memory use stays two bytes per page and the
@@ -31,9 +38,14 @@ Writes = np.ndarray | slice
 
 
 class PageState:
-    def __init__(self, n_pages: int, first_pass_pages: int, *, audit: bool = False):
+    def __init__(self, n_pages: int, first_pass_pages: int, *, audit: bool = False,
+                 log_mode: str = "sync"):
         if not 0 <= first_pass_pages <= n_pages:
             raise ValueError('"first_pass_pages" must lie in [0, n_pages]')
+        if log_mode not in ("sync", "clear-on-send"):
+            raise ValueError('"log_mode" must be "sync" or "clear-on-send"')
+        self.sync = log_mode == "sync"
+        self.n_both = 0  # pages in to_send and in log (sync mode only)
         self.n_pages = n_pages
         self.first_pass_pages = first_pass_pages
         self.to_send = np.zeros(n_pages, dtype=bool)
@@ -53,7 +65,7 @@ class PageState:
     @property
     def dirty(self) -> int:
         """Pages whose newest content is not on the destination."""
-        return self.n_to_send + self.n_log
+        return self.n_to_send + self.n_log - self.n_both
 
     @property
     def pass_remaining(self) -> int:
@@ -69,7 +81,7 @@ class PageState:
             self.n_to_send = self.first_pass_pages
         else:
             self.to_send, self.log = self.log, self.to_send  # to_send is all False here
-            self.n_to_send, self.n_log = self.n_log, 0
+            self.n_to_send, self.n_log, self.n_both = self.n_log, 0, 0
         self.passes += 1
         self._rewind()
         return self.n_to_send
@@ -79,8 +91,8 @@ class PageState:
         if self.n_log:
             self.to_send |= self.log
             self.log[:] = False
-            self.n_to_send += self.n_log
-            self.n_log = 0
+            self.n_to_send += self.n_log - self.n_both
+            self.n_log = self.n_both = 0
         self._rewind()
         return self.n_to_send
 
@@ -150,6 +162,8 @@ class PageState:
             else:
                 self.dst[sel[pending]] = self.src[sel[pending]]
         n = int(np.count_nonzero(self.to_send[sel]))
+        if self.n_both:
+            self.n_both -= int(np.count_nonzero(self.to_send[sel] & self.log[sel]))
         self.to_send[sel] = False
         self.n_to_send -= n
         return n
@@ -163,24 +177,24 @@ class PageState:
             self.src[pages] = self._stamp
         if isinstance(pages, slice):
             region = self.log[pages]
-            fresh = ~self.to_send[pages] & ~region
+            fresh = ~region if self.sync else ~self.to_send[pages] & ~region
             n_new = int(np.count_nonzero(fresh))
+            if self.sync:
+                self.n_both += int(np.count_nonzero(fresh & self.to_send[pages]))
             region |= fresh
             self.n_log += n_new
             return n_new
         if len(pages) == 0:
             return 0
-        fresh = pages[~self.to_send[pages] & ~self.log[pages]]
+        fresh = ~self.log[pages] if self.sync else ~self.to_send[pages] & ~self.log[pages]
+        fresh = np.unique(pages[fresh])
         if len(fresh) == 0:
             return 0
         self.log[fresh] = True
-        n_new = len(np.unique(fresh)) if len(fresh) < self.n_pages // 8 else None
-        if n_new is None:
-            before = self.n_log
-            self.n_log = int(np.count_nonzero(self.log))
-            return self.n_log - before
-        self.n_log += n_new
-        return n_new
+        self.n_log += len(fresh)
+        if self.sync:
+            self.n_both += int(np.count_nonzero(self.to_send[fresh]))
+        return len(fresh)
 
     # -- checks ----------------------------------------------------------------------------
     def verify(self) -> None:

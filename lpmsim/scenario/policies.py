@@ -36,6 +36,9 @@ class PowerVMOptions(BaseModel):
     suspended_send: Literal["state", "all"] = "state"
     #: Bytes of header per page on the wire (unknown for PowerVM; 0).
     page_header: Size = 0
+    #: How writes during a pass are logged (see lpmsim.memory.pages): the classic dirty-page
+    #: list ("sync": a page written during pass k goes again in pass k+1) is assumed.
+    dirty_log: Literal["sync", "clear-on-send"] = "sync"
 
 
 class QemuOptions(BaseModel):
@@ -58,6 +61,9 @@ class QemuOptions(BaseModel):
     zero_page_bytes: Size = 9
     #: 0 = no pass limit (QEMU has none).
     max_passes: int = Field(default=0, ge=0)
+    #: KVM_CLEAR_DIRTY_LOG (QEMU >= 4.0, Linux >= 5.0; P. Xu, qemu-devel May 2019) clears the
+    #: dirty log of a chunk just before it is sent: "clear-on-send". "sync" = older QEMU.
+    dirty_log: Literal["sync", "clear-on-send"] = "clear-on-send"
 
 
 class XenOptions(BaseModel):
@@ -69,6 +75,7 @@ class XenOptions(BaseModel):
     target_dirty_count: int = Field(default=50, ge=0)
     max_iterations: int = Field(default=5, ge=1)
     page_header: Size = 0
+    dirty_log: Literal["sync", "clear-on-send"] = "sync"
 
 
 def _preset_name(value):

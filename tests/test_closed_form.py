@@ -1,0 +1,120 @@
+"""The simulator against closed forms (DESIGN.md "Model semantics")."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from builders import lone
+
+from lpmsim import scenario_from_dict, simulate
+
+GiB = 2**30
+
+
+@pytest.mark.parametrize("policy", ["powervm", "xen", {"preset": "qemu", "max_bandwidth": 0}])
+@pytest.mark.parametrize("memory,bandwidth", [(GiB, 1e9), (8 * GiB, 1.25e9), (3 * GiB + 4096, 7.3e7)])
+def test_zero_dirty_rate_takes_memory_over_bandwidth(make, policy, memory, bandwidth):
+    sc = make(memory=memory, bandwidth=bandwidth, policy=policy)
+    r = simulate(sc).migrations.iloc[0]
+    header = 8 if isinstance(policy, dict) else 0
+    pages = memory // 4096
+    expected_bytes = pages * (4096 + header)
+    assert r.outcome == "completed"
+    assert r.bytes_sent == pytest.approx(expected_bytes, rel=1e-12)
+    assert r.total_time_s == pytest.approx(expected_bytes / bandwidth, rel=1e-6)
+    if header:  # QEMU stops the guest once pending < bandwidth x 300 ms and sends the rest
+        assert 0 < r.downtime_s <= 0.3 + 1e-9
+    else:
+        assert r.downtime_s == pytest.approx(0, abs=1e-9)
+
+
+def test_untouched_pages_are_not_sent_except_as_qemu_zero_pages(make):
+    powervm = simulate(make(memory=4 * GiB, touched="25%")).migrations.iloc[0]
+    assert powervm.bytes_sent == GiB
+    qemu = simulate(make(memory=4 * GiB, touched="25%",
+                         policy={"preset": "qemu", "max_bandwidth": 0})).migrations.iloc[0]
+    pages = 4 * GiB // 4096
+    assert qemu.bytes_sent == pytest.approx(pages // 4 * 4104 + (pages - pages // 4) * 9)
+
+
+def test_unused_pages_are_not_sent(make):
+    sc = make(memory=4 * GiB, touched="50%", partitions=[{
+        "name": "p", "system": "A", "memory": "4 GiB", "touched": "50%", "unused": "1 GiB"}])
+    assert simulate(sc).migrations.iloc[0].bytes_sent == GiB
+
+
+def test_qemu_rate_cap_applies_to_precopy_only(make):
+    """128 MiB/s until pending < 128 MiB/s x 300 ms; the rest at the link's 1 GB/s, stopped."""
+    r = simulate(make(memory=GiB, bandwidth=1e9, policy="qemu", chunk="1 MiB")).migrations.iloc[0]
+    cap, total = 128 * 2**20, GiB * 4104 / 4096
+    final = r.downtime_s * 1e9  # bytes sent while stopped, at link speed
+    assert cap * 0.3 - 2**20 * 1.01 <= final < cap * 0.3
+    assert r.total_time_s == pytest.approx((total - final) / cap + final / 1e9, rel=1e-6)
+
+
+def uniform_run(policy, rate_pages=20_000, bandwidth=1e9, memory=32 * GiB):
+    """Uniform writes over a working set far larger than what one pass dirties."""
+    return simulate(scenario_from_dict(lone(
+        memory=memory, bandwidth=bandwidth, policy=policy, chunk="8 MiB",
+        workload={"kind": "uniform", "rate": f"{rate_pages} pages/s"})))
+
+
+def test_pass_volumes_follow_the_geometric_series():
+    """V_i = V_0 (D/B)^i (Liu et al. style model, migration-models.md §1.1) with the classic
+    ("sync") dirty log. Random writes hit some page twice: the expected distinct pages after n
+    writes over W pages is W (1 - exp(-n/W)), so the pure series holds to about n/W = D/B
+    (stated tolerance: D/B relative), and the collision-corrected one to 1%."""
+    rate, bandwidth, page = 20_000, 1e9, 4096
+    res = uniform_run({"preset": "xen", "max_iterations": 4, "target_dirty_count": 0}, rate, bandwidth)
+    passes = res.passes[res.passes.stage == "precopy"]
+    lam = rate * page / bandwidth
+    w = 32 * GiB // page
+    v0 = passes.iloc[0].bytes
+    expected = v0
+    for i, row in enumerate(passes.itertuples()):
+        assert row.bytes == pytest.approx(v0 * lam**i, rel=lam), f"pass {i + 1}"
+        assert row.bytes == pytest.approx(expected, rel=0.01), f"pass {i + 1} (corrected)"
+        writes = rate * row.bytes / bandwidth  # writes during this pass
+        expected = w * -math.expm1(-writes / w) * page
+
+
+def test_qemu_switches_over_when_the_closed_form_says():
+    """QEMU stops at the first check where pending < B x downtime-limit (migration_iteration_run).
+    Within pass i, pending(tau) = V_i - B tau + page x W (1 - exp(-r tau / W)) (what is left of
+    the pass plus the distinct pages written since it began). Checks happen once per chunk, so
+    the switchover lies within one chunk of the closed-form instant."""
+    rate, bandwidth, limit, page = 50_000, 1e9, 0.3, 4104
+    res = uniform_run({"preset": "qemu", "max_bandwidth": 0, "downtime_limit": limit,
+                       "dirty_log": "sync"}, rate, bandwidth, memory=8 * GiB)
+    m = res.migrations.iloc[0]
+    w = 8 * GiB // 4096
+    thr = bandwidth * limit
+
+    def dirtied(tau):
+        return page * w * -math.expm1(-rate * tau / w)
+
+    v, t = w * page, 0.0
+    while dirtied(v / bandwidth) >= thr:  # passes that end above the threshold
+        t += v / bandwidth
+        v = dirtied(v / bandwidth)
+    lo, hi = 0.0, v / bandwidth  # pending decreases within the pass: bisect the crossing
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if v - bandwidth * mid + dirtied(mid) >= thr else (lo, mid)
+    t_switch = t + hi
+    chunk_time = 8 * 2**20 / 4096 * page / bandwidth
+    assert m.stop_reason == "converged"
+    assert t_switch - 1e-6 <= m.suspend_s <= t_switch + chunk_time + 1e-6
+    assert m.downtime_s <= limit
+    assert m.downtime_s == pytest.approx(res.passes.iloc[-1].bytes / bandwidth, rel=1e-6)
+
+
+def test_powervm_resumes_before_the_dirty_pages_arrive():
+    res = uniform_run({"preset": "powervm", "clean_fraction": 0.999}, rate_pages=30_000)
+    m = res.migrations.iloc[0]
+    post = res.passes[res.passes.stage == "postcopy"]
+    assert m.downtime_s == pytest.approx(0, abs=1e-9)  # no state bytes, no overheads here
+    assert m.postcopy_s > 0 and post.pages.sum() > 0
+    assert math.isclose(m.bytes_sent, res.passes.bytes.sum(), rel_tol=1e-12)
