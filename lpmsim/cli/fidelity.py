@@ -1,0 +1,34 @@
+"""``lpmsim fidelity``: run the validation cases, print the table, write report.md/csv and a scatter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from lpmsim.cli.common import fail
+
+
+@click.command()
+@click.option("--cases", "cases_dir", type=click.Path(file_okay=False), default="validation",
+              show_default=True, help="Folder of case files (*.toml).")
+@click.option("--out", type=click.Path(file_okay=False), default="results/fidelity",
+              show_default=True, help="Folder for report.md, report.csv and scatter.png.")
+@click.option("--write-errors", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Also record the current |relative errors| as JSON (regenerates "
+                   "validation/errors.json for tests/test_fidelity.py).")
+def fidelity(cases_dir, out, write_errors):
+    """Compare the simulator with published migration measurements."""
+    from lpmsim.fidelity import CaseError, load_cases, write_report
+    from lpmsim.fidelity.report import table_text, write_errors as dump_errors
+
+    try:
+        cases = load_cases(cases_dir)
+    except CaseError as exc:
+        fail(str(exc))
+    frame = write_report(cases, out)
+    click.echo(table_text(frame))
+    click.echo(f"\n{len(cases)} case(s); report written to {Path(out)}/ (report.md, report.csv, scatter.png)")
+    if write_errors:
+        dump_errors(frame, write_errors)
+        click.echo(f"errors recorded in {write_errors}")

@@ -1,0 +1,185 @@
+"""Run validation cases and compare with the published figures: table, Markdown, CSV, scatter.
+
+Relative error = (simulated - measured) / measured. For a figure published as a range the
+measured value is its midpoint (the range is shown); for a bound (``lower``: "at least") the
+error is still signed against the bound, and ``within`` says whether the bound holds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from lpmsim.fidelity.cases import Case
+from lpmsim.results import RunResult
+from lpmsim.simulate import simulate
+from lpmsim.units import fmt_bytes, fmt_duration
+
+#: metric -> (label, how to format a value)
+METRICS: dict[str, tuple[str, object]] = {
+    "total_time_s": ("total time", fmt_duration),
+    "downtime_s": ("downtime", fmt_duration),
+    "bytes_sent": ("bytes sent", fmt_bytes),
+    "pages_sent": ("pages sent", lambda v: f"{v:,.0f}"),
+    "passes": ("pre-copy passes", lambda v: f"{v:.0f}"),
+    "rounds": ("rounds (incl. last)", lambda v: f"{v:.0f}"),
+    "round1_pages": ("round-1 pages", lambda v: f"{v:,.0f}"),
+    "round1_s": ("round-1 time", fmt_duration),
+}
+
+COLUMNS = ["case", "platform", "metric", "measured", "simulated", "rel_error", "within",
+           "outcome", "note"]
+
+
+def simulated(result: RunResult) -> dict[str, float]:
+    """The figures a case can be compared on, from one run's frames."""
+    m = result.migrations.iloc[0]
+    passes = result.passes[result.passes["migration"] == m["migration"]]
+    first = passes[(passes["pass"] == 1) & (passes["stage"] == "precopy")]
+    return {
+        "total_time_s": float(m["total_time_s"]),
+        "downtime_s": float(m["downtime_s"]),
+        "bytes_sent": float(m["bytes_sent"]),
+        "pages_sent": float(passes["pages"].sum()),
+        "passes": float(m["passes"]),
+        "rounds": float(m["passes"]) + 1.0,   # pre-copy passes + the stop-and-copy round
+        "round1_pages": float(first["pages"].sum()) if len(first) else math.nan,
+        "round1_s": float((first["end"] - first["start"]).sum()) if len(first) else math.nan,
+        "outcome": m["outcome"],
+    }
+
+
+def run_case(case: Case, seed: int | None = None) -> dict[str, float]:
+    return simulated(simulate(case.scenario, seed=seed))
+
+
+def run_cases(cases: list[Case], seed: int | None = None) -> dict[str, dict[str, float]]:
+    return {case.name: run_case(case, seed) for case in cases}
+
+
+def report_frame(cases: list[Case], sims: dict[str, dict[str, float]] | None = None) -> pd.DataFrame:
+    """One row per (case, published figure)."""
+    sims = sims if sims is not None else run_cases(cases)
+    rows = []
+    for case in cases:
+        sim = sims[case.name]
+        for metric, value in case.measured.items():
+            got = sim[metric]
+            err = (got - value) / value if value else math.nan
+            note, within = "", math.nan
+            if metric in case.ranges:
+                lo, hi = case.ranges[metric]
+                within = float(lo <= got <= hi)
+                note = f"published range {METRICS[metric][1](lo)}-{METRICS[metric][1](hi)}"
+            if metric in case.bounds:
+                kind = case.bounds[metric]
+                within = float(got >= value if kind == "lower" else got <= value)
+                note = f"{kind} bound ({'at least' if kind == 'lower' else 'at most'})"
+            rows.append({"case": case.name, "platform": case.platform, "metric": metric,
+                         "measured": value, "simulated": got, "rel_error": err,
+                         "within": within, "outcome": sim["outcome"], "note": note})
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def errors_dict(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """{case: {metric: |relative error|}} rounded to 4 decimals (for validation/errors.json)."""
+    out: dict[str, dict[str, float]] = {}
+    for r in frame.itertuples():
+        out.setdefault(r.case, {})[r.metric] = round(abs(float(r.rel_error)), 4)
+    return out
+
+
+def _fmt(metric: str, v: float) -> str:
+    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else METRICS[metric][1](v)
+
+
+def table_text(frame: pd.DataFrame) -> str:
+    """A plain-text table for the terminal."""
+    rows = [("case", "metric", "measured", "simulated", "error", "note")]
+    for r in frame.itertuples():
+        rows.append((r.case, METRICS[r.metric][0], _fmt(r.metric, r.measured),
+                     _fmt(r.metric, r.simulated), f"{r.rel_error:+.1%}", r.note))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def report_markdown(cases: list[Case], frame: pd.DataFrame) -> str:
+    lines = ["# lpmsim fidelity report", "",
+             "Generated by `lpmsim fidelity` from the case files in `validation/`. Relative error ="
+             " (simulated - measured) / measured. Nothing is tuned per case: the parameters a source"
+             " leaves open come from the scenario and preset defaults or from the assumptions each"
+             " case lists below.", "",
+             "| case | metric | measured | simulated | rel. error | note |",
+             "|---|---|---:|---:|---:|---|"]
+    for r in frame.itertuples():
+        lines.append(f"| {r.case} | {METRICS[r.metric][0]} | {_fmt(r.metric, r.measured)} | "
+                     f"{_fmt(r.metric, r.simulated)} | {r.rel_error:+.1%} | {r.note} |")
+    lines += ["", "![measured vs simulated](scatter.png)", "", "## Cases", ""]
+    for case in cases:
+        lines += [f"### {case.name}: {case.title}", "", f"- Source: {case.citation}"]
+        if case.url:
+            lines.append(f"- URL: {case.url}")
+        if case.message_id:
+            lines.append(f"- Message-ID: {case.message_id}")
+        if case.published:
+            lines.append(f"- Published: {case.published}")
+        lines.append("- Assumptions:")
+        lines += [f"  - **{k}**: {v}" for k, v in case.assumptions.items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def scatter(frame: pd.DataFrame, path: str | Path | None = None):
+    """Measured vs simulated on log axes, one panel per kind of figure, with the y = x line."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    groups = {"time (s)": ["total_time_s", "downtime_s", "round1_s"],
+              "bytes": ["bytes_sent"], "count": ["pages_sent", "round1_pages", "passes", "rounds"]}
+    present = {k: v for k, v in groups.items() if frame["metric"].isin(v).any()}
+    fig, axes = plt.subplots(1, len(present), figsize=(5 * len(present), 4.6), squeeze=False)
+    markers = dict(zip(sorted(frame["case"].unique()), "osD^v<>pPX*h"))
+    for ax, (label, metrics) in zip(axes[0], present.items()):
+        sub = frame[frame["metric"].isin(metrics)]
+        for r in sub.itertuples():
+            ax.scatter(r.measured, r.simulated, marker=markers[r.case], s=45,
+                       label=f"{r.case}: {METRICS[r.metric][0]}")
+        vals = pd.concat([sub["measured"], sub["simulated"]])
+        vals = vals[vals > 0]
+        lo, hi = vals.min() / 2, vals.max() * 2
+        ax.plot([lo, hi], [lo, hi], "k--", lw=1, label="y = x")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(lo, hi)
+        ax.set_xlabel(f"measured {label}")
+        ax.set_ylabel(f"simulated {label}")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=6, loc="upper left")
+    fig.suptitle("lpmsim vs published measurements")
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+    return fig
+
+
+def write_report(cases: list[Case], out: str | Path, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Write report.md, report.csv and scatter.png into ``out``; return the table."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    frame = frame if frame is not None else report_frame(cases)
+    frame.to_csv(out / "report.csv", index=False)
+    (out / "report.md").write_text(report_markdown(cases, frame) + "\n")
+    scatter(frame, out / "scatter.png")
+    return frame
+
+
+def write_errors(frame: pd.DataFrame, path: str | Path) -> None:
+    Path(path).write_text(json.dumps(errors_dict(frame), indent=2, sort_keys=True) + "\n")
