@@ -216,3 +216,18 @@ def test_samples_record_failures_and_capacity_changes() -> None:
     assert [(s.time, s.rate, s.capacity, s.flows) for s in samples] == [
         (0, 0.0, 100.0, 0), (0, 100.0, 100.0, 1), (1, 40.0, 40.0, 1), (2, 0.0, 0.0, 0),
         (3, 0.0, 40.0, 0)]
+
+
+def test_rates_stay_right_after_very_many_distinct_caps() -> None:
+    # More distinct (path, cap) classes than the network numbers (65536) before it starts over;
+    # the second loop crosses the point where it did (cap 65534), to catch stale numbers.
+    env, net = make(LinkSpec("a", 100.0))
+    a = net.transfer(["a"], 1e9)
+    b = net.transfer(["a"], 1e9, cap=30)
+    assert (a.rate, b.rate) == (70.0, 30.0)
+    caps = [5 + i * 1e-6 for i in range(70_000)]
+    for cap in caps:
+        a.set_cap(cap)
+    for cap in caps[65_000:66_000]:
+        a.set_cap(cap)
+        assert a.rate == cap and b.rate == 30.0
