@@ -243,8 +243,6 @@ class Partition(BaseModel):
         wl = self.workload
         if wl.working_set.nbytes is not None and wl.working_set.nbytes > self.touched.of(self.memory):
             problems.append("workload.working_set is larger than touched memory")
-        if wl.kind != "idle" and wl.rate.value == 0:
-            problems.append(f"workload.rate must be > 0 for a {wl.kind!r} workload")
         problems += _adapter_problems(self)
         if problems:
             raise ValueError("; ".join(problems))
