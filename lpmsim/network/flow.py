@@ -107,5 +107,5 @@ def _check_cap(cap: float | None) -> float:
     if cap is None:
         return math.inf
     if isinstance(cap, bool) or not isinstance(cap, numbers.Real) or math.isnan(cap) or cap < 0:
-        raise ValueError('"cap" must be None or >= 0.')
+        raise ValueError(f'"cap" must be None or >= 0, not {cap!r}.')
     return float(cap)
