@@ -1,0 +1,70 @@
+"""Core speed: one large active migration, page-level (issue 2's targets).
+
+- ``64gib``: 64 GiB at 4 KiB pages, hot/cold writes, 10 GbE (target: under 1 s).
+- ``1tib``: 1 TiB at 4 KiB pages, 268 million pages (target: under 10 s and 2 GiB peak memory).
+
+Run one case: ``python benchmarks/bench_core.py 1tib``; prints a JSON line with wall time,
+SimPy events processed and the process's peak resident memory.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+import simpy
+
+from lpmsim import scenario_from_dict, simulate
+
+CASES = {
+    "64gib": dict(memory="64 GiB", touched="100%", bandwidth="10 Gbps",
+                  workload={"kind": "hotcold", "rate": "50000 pages/s", "working_set": "16 GiB",
+                            "hot_set": "10%", "hot_share": 0.9, "read_rate": "50000 pages/s"}),
+    "1tib": dict(memory="1 TiB", touched="100%", bandwidth="25 Gbps",
+                 workload={"kind": "hotcold", "rate": "100000 pages/s", "working_set": "128 GiB",
+                           "hot_set": "5%", "hot_share": 0.9, "read_rate": "100000 pages/s"}),
+}
+
+
+def scenario(case: str):
+    spec = CASES[case]
+    return scenario_from_dict({
+        "name": f"bench-{case}", "seed": 1,
+        "systems": [{"name": "A", "memory": "4 TiB"}, {"name": "B", "memory": "4 TiB"}],
+        "links": [{"name": "net", "bandwidth": spec["bandwidth"], "mtu": 9000}],
+        "vios": [{"name": "va", "system": "A", "links": ["net"], "msp_throughput": "10 GB/s"},
+                 {"name": "vb", "system": "B", "links": ["net"], "msp_throughput": "10 GB/s"}],
+        "partitions": [{"name": "p", "system": "A", "memory": spec["memory"],
+                        "touched": spec["touched"], "workload": spec["workload"]}],
+        "migrations": [{"partition": "p", "destination": "B"}],
+    })
+
+
+def run(case: str) -> dict:
+    events = 0
+    step = simpy.Environment.step
+
+    def counting_step(env):
+        nonlocal events
+        events += 1
+        step(env)
+
+    sc = scenario(case)
+    simpy.Environment.step = counting_step
+    try:
+        t0 = time.perf_counter()
+        res = simulate(sc)
+        wall = time.perf_counter() - t0
+    finally:
+        simpy.Environment.step = step
+    m = res.migrations.iloc[0]
+    return {"case": case, "wall_s": round(wall, 3), "events": events,
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "simulated_total_s": round(float(m.total_time_s), 3), "passes": int(m.passes),
+            "outcome": m.outcome}
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(sys.argv[1] if len(sys.argv) > 1 else "64gib")))

@@ -1,0 +1,38 @@
+"""Run every benchmark, each in its own process (so peak memory is its own), and print the
+figures: ``python benchmarks/run.py`` (or ``python benchmarks/run.py core`` for one group)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+JOBS = {
+    "core": [["bench_core.py", "64gib"], ["bench_core.py", "1tib"]],
+    "evacuation": [["bench_evacuation.py"]],
+    "sweep": [["bench_sweep.py"]],
+}
+
+
+def main(groups: list[str]) -> int:
+    failed = 0
+    for group in groups or list(JOBS):
+        for job in JOBS[group]:
+            script = HERE / job[0]
+            if not script.exists():
+                print(f"{group}: {job[0]} missing, skipped")
+                continue
+            out = subprocess.run([sys.executable, str(script), *job[1:]], capture_output=True, text=True)
+            if out.returncode:
+                failed += 1
+                print(f"{group}: {' '.join(job)} FAILED\n{out.stderr[-2000:]}")
+                continue
+            last = out.stdout.strip().splitlines()[-1]
+            print(f"{group:<10} {json.dumps(json.loads(last))}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
