@@ -63,6 +63,8 @@ class Hypervisor:
         """Process: once the partition state has arrived, resume the partition here."""
         yield mig.state_sent
         yield self.env.timeout(self.params.resume)
+        if mig.stream.state is State.ABORTED:
+            return  # aborted while suspended: the partition resumes on the source instead
         mig.last_write = self.env.now  # from now on its accesses happen on the destination
         mig.stream.set(State.RESUMED, self.scope)
 

@@ -44,6 +44,30 @@ class Migration:
     demand_faults: int = 0
     demand_bytes: float = 0.0
     fault_wait: float = 0.0
+    # many migrations at once (lpmsim.actors.admission) and faults (lpmsim.actors.causes)
+    index: int = 0               # place in the scenario's list: the FIFO tie-break
+    lanes: list = field(default_factory=list)  # MSP pairs streaming this migration
+    process: simpy.Process | None = None       # the HMC's migrate process (interrupted on faults)
+    mover: simpy.Process | None = None
+    released: float = math.nan   # when it gave its slots back
+    ending: bool = False         # an abort is being handled: no further interrupts
+    failovers: int = 0
+    resent_bytes: float = 0.0    # bytes of chunks lost with a failed lane and sent again
+    abort_entity: str = ""       # VASI abort-code entity of the cause, if it ended early
+    suspend_refusals: int = 0    # how often the OS refuses to suspend (a fault)
+    stop: object = None          # the StopFault being acted on
+    phase_events: dict = field(default_factory=dict)
+
+    def when(self, env: simpy.Environment, phase: str) -> simpy.Event:
+        """An event that succeeds when the HMC starts step ``phase`` (for phase-timed faults)."""
+        if phase not in self.phase_events:
+            self.phase_events[phase] = env.event()
+        return self.phase_events[phase]
+
+    def enter(self, phase: str) -> None:
+        event = self.phase_events.get(phase)
+        if event is not None and not event.triggered:
+            event.succeed(phase)
 
     @property
     def mode(self) -> str:

@@ -16,49 +16,75 @@ from __future__ import annotations
 
 import simpy
 
+from lpmsim.actors.admission import msp_slots
+from lpmsim.actors.causes import Failure, LinkFault
 from lpmsim.actors.hypervisor import Hypervisor
 from lpmsim.actors.migration import Migration
 from lpmsim.actors.records import PassRecord, Recorder
-from lpmsim.actors.vasi import State
+from lpmsim.actors.vasi import Entity, State
 from lpmsim.inventory import Vios
+from lpmsim.network import LinkDown
 from lpmsim.policy import Progress
 
 
 class Msp:
-    def __init__(self, env: simpy.Environment, vios: Vios, network, recorder: Recorder):
+    """The mover service of one VIOS. Its CPU and mover threads are a pseudo-link
+    ``msp:<vios>`` of capacity ``msp_throughput`` on every path through it, so concurrent
+    migrations share it max-min fairly, and an MSP failure is that link going down."""
+
+    def __init__(self, env: simpy.Environment, vios: Vios, network, recorder: Recorder,
+                 levels=None):
         self.env = env
         self.vios = vios
         self.network = network
         self.recorder = recorder
         self.scope = f"{vios.system}.{vios.name}.msp"
-        #: cfg_msp_lpm_ops: concurrent LPM operations this MSP runs (vioslpm0, S9).
-        self.slots = simpy.Resource(env, capacity=vios.cfg_msp_lpm_ops)
+        self.cpu_link = cpu_link(vios)
+        self.up = True
+        #: cfg_msp_lpm_ops (vioslpm0, S9), bounded by concurrency_lvl (S10; see admission).
+        ops = vios.cfg_msp_lpm_ops if levels is None else msp_slots(vios, levels)
+        self.slots = simpy.Resource(env, capacity=ops)
+
+
+class MoverFailed(Exception):
+    """Every lane of a migration is broken; carries the :class:`Failure` to report."""
 
 
 class Mover:
     """The data path of one migration: source hypervisor -> source MSP -> network -> destination
-    MSP -> destination hypervisor."""
+    MSP -> destination hypervisor, over one MSP pair (a lane) or two (redundant MSPs: each chunk
+    is split over both, so up to 2x faster, S19; when one fails the VASI stream signals FAILOVER
+    and the lost part of the chunk goes again over the survivor)."""
 
-    def __init__(self, env, mig: Migration, src: Hypervisor, dst: Hypervisor, src_msp: Msp,
-                 dst_msp: Msp, recorder: Recorder):
+    def __init__(self, env, mig: Migration, src: Hypervisor, dst: Hypervisor, recorder: Recorder):
         self.env, self.mig, self.src, self.dst = env, mig, src, dst
-        self.network = src_msp.network
+        self.network = mig.lanes[0].src.network
         self.recorder = recorder
-        self.scope = src_msp.scope
-        self.cap = min(src_msp.vios.msp_throughput, dst_msp.vios.msp_throughput)
+        self.scope = mig.lanes[0].src.scope
         self.chunk = src.chunk_pages(mig)
         self._window = (env.now, 0.0)   # start, bytes of the bandwidth measurement window
         self.bandwidth: float | None = None
+        self._flows: list = []
 
     # -- the three stages ------------------------------------------------------------------
     def run(self):
-        """Process: move the partition's memory; ends when VASI is COMPLETED."""
-        yield from self.precopy()
-        yield self.mig.stream.when[State.SUSPENDED]
-        yield from self.suspended_copy()
-        yield self.mig.stream.when[State.RESUMED]
-        yield from self.postcopy()
-        self.mig.stream.set(State.COMPLETED, f"{self.dst.system}.hypervisor")
+        """Process: move the partition's memory; ends when VASI is COMPLETED, when the HMC
+        interrupts it (abort), or when every lane has failed (it then interrupts the HMC)."""
+        try:
+            yield from self.precopy()
+            yield self.mig.stream.when[State.SUSPENDED]
+            yield from self.suspended_copy()
+            yield self.mig.stream.when[State.RESUMED]
+            yield from self.postcopy()
+            self.mig.stream.set(State.COMPLETED, f"{self.dst.system}.hypervisor")
+        except simpy.Interrupt:
+            pass  # the HMC aborts the migration
+        except MoverFailed as exc:
+            if self.mig.process.is_alive and not self.mig.ending:
+                self.mig.process.interrupt(exc.args[0])
+        finally:
+            for flow in self._flows:
+                flow.cancel()
 
     def precopy(self):
         mig, pages, policy = self.mig, self.mig.pages, self.mig.policy
@@ -98,7 +124,7 @@ class Mover:
                 wire += yield from self.send(k * mig.page_wire_bytes, None, "suspended")
                 sent += k
         wire += yield from self.send(self.src.params.state_bytes, None, "suspended")
-        yield self.env.timeout(self.network.path_latency(mig.path))  # the last byte lands
+        yield self.env.timeout(self.network.path_latency(mig.lanes[0].path))  # last byte lands
         self._record_pass(pages.passes + 1, "suspended", begin, sent, wire)
         mig.state_sent.succeed()
 
@@ -106,7 +132,7 @@ class Mover:
         mig, pages = self.mig, self.mig.pages
         begin, sent, wire, demanded = self.env.now, 0, 0.0, 0
         pages.gather()
-        rtt = self.network.rtt(mig.path)
+        rtt = self.network.rtt(mig.lanes[0].path)
         while pages.pass_remaining:
             faults = self.src.demand(mig, self.dst.touches(mig))
             k = pages.take(self.chunk)
@@ -129,16 +155,47 @@ class Mover:
 
     # -- helpers -----------------------------------------------------------------------------
     def send(self, payload: float, cap: float | None, stage: str):
-        """Stream ``payload`` bytes (compressed on POWER9+ NX if configured); returns wire bytes."""
+        """Stream ``payload`` bytes (compressed on POWER9+ NX if configured) split over the
+        lanes that are up; returns the wire bytes delivered. Raises MoverFailed when none is."""
         wire = payload / self.mig.spec.compression
-        if wire <= 0:
-            return 0.0
-        limit = self.cap if cap is None else min(self.cap, cap)
-        flow = self.network.transfer(self.mig.path, wire, cap=limit, owner=self.mig.id)
-        yield flow.done
+        todo = wire
+        while todo > 0:
+            lanes = [lane for lane in self.mig.lanes if lane.up]
+            share = todo / len(lanes)
+            self._flows = []
+            for lane in lanes:
+                limit = lane.cap if cap is None else min(lane.cap, cap / len(lanes))
+                flow = self.network.transfer(lane.path, share, cap=limit, owner=self.mig.id)
+                flow.done.defused = True  # a failure is handled when its turn comes below
+                self._flows.append(flow)
+            todo = 0.0
+            for lane, flow in zip(lanes, self._flows):
+                try:
+                    yield flow.done
+                except LinkDown as down:
+                    todo += flow.size
+                    self.mig.resent_bytes += flow.sent
+                    self._lane_failed(lane, down)
+            self._flows = []
         self.mig.bytes[stage] += wire
         self._measure(wire)
         return wire
+
+    def _lane_failed(self, lane, down: LinkDown) -> None:
+        lane.up = False
+        cause = down.cause
+        if isinstance(cause, LinkFault) and cause.kind == "msp":
+            entity = Entity.VSP_TARGET if cause.name == lane.dst.vios.name else Entity.VSP_SOURCE
+            detail = f"mover service partition {cause.name} failed"
+        else:
+            entity, detail = Entity.VSP_SOURCE, f"MSP stream broken: link {down.link!r} is down"
+        survivors = [other.name for other in self.mig.lanes if other.up]
+        if not survivors:
+            raise MoverFailed(Failure(entity, cause.kind if isinstance(cause, LinkFault) else "link",
+                                      detail))
+        self.mig.failovers += 1
+        self.recorder.event(self.env.now, self.mig.id, f"{self.src.system}.hypervisor", "FAILOVER",
+                            f"{detail}; pair {lane.name} -> {survivors[0]}")
 
     def _measure(self, wire: float) -> None:
         start, nbytes = self._window
@@ -151,7 +208,8 @@ class Mover:
             self._window = (start, nbytes)
 
     def _rate(self) -> float:
-        return self.bandwidth or min(self.cap, *(self.network.capacity(n) for n in self.mig.path))
+        lane = next((lane for lane in self.mig.lanes if lane.up), self.mig.lanes[0])
+        return self.bandwidth or min(lane.cap, *(self.network.capacity(n) for n in lane.path)) or 1.0
 
     def progress(self, started: float, pass_done: bool) -> Progress:
         pages = self.mig.pages
@@ -165,6 +223,11 @@ class Mover:
                                                wire, self.mig.pages.dirty, demanded))
 
 
+def cpu_link(vios: Vios) -> str:
+    """The name of the pseudo-link that stands for ``vios``'s mover CPU and threads."""
+    return f"msp:{vios.name}"
+
+
 def msp_path(src: Vios, dst: Vios) -> tuple[str, ...]:
     """The links a stream from ``src`` to ``dst`` crosses: the source VIOS's links outwards,
     then the destination's inwards; a link both name (a shared switch) is crossed once."""
@@ -173,4 +236,4 @@ def msp_path(src: Vios, dst: Vios) -> tuple[str, ...]:
     return tuple(path)
 
 
-__all__ = ["Msp", "Mover", "msp_path"]
+__all__ = ["Msp", "Mover", "MoverFailed", "cpu_link", "msp_path"]

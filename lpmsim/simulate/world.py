@@ -13,7 +13,8 @@ import simpy
 from lpmsim.actors.hmc import Hmc
 from lpmsim.actors.hypervisor import Hypervisor
 from lpmsim.actors.migration import Migration
-from lpmsim.actors.msp import Msp, msp_path
+from lpmsim.actors.faults import Injector
+from lpmsim.actors.msp import Msp, cpu_link, msp_path
 from lpmsim.actors.records import Recorder
 from lpmsim.network import LinkSpec, Network
 from lpmsim.policy import make_policy
@@ -37,12 +38,15 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
         raise ValueError(f'"seed" must be a non-negative integer, got {seed!r}')
     env = simpy.Environment()
     rec = Recorder()
-    network = Network(env, [LinkSpec(link.name, link.bandwidth, link.latency,
-                                     link.usable_efficiency, link.aggregation)
-                            for link in scenario.links], samples=rec.links)
+    network = Network(env, [*(LinkSpec(link.name, link.bandwidth, link.latency,
+                                       link.usable_efficiency, link.aggregation)
+                              for link in scenario.links),
+                            # each MSP's mover CPU and threads, shared by its migrations
+                            *(LinkSpec(cpu_link(v), v.msp_throughput)
+                              for v in scenario.vios if v.msp)], samples=rec.links)
     hypervisors = {s.name: Hypervisor(env, s.name, scenario.hypervisor, rec, seed, audit)
                    for s in scenario.systems}
-    msps = {v.name: Msp(env, v, network, rec) for v in scenario.vios if v.msp}
+    msps = {v.name: Msp(env, v, network, rec, scenario.mover.levels) for v in scenario.vios if v.msp}
     migrations = build_migrations(scenario)
     ledger = Ledger(scenario.inventory,
                     note=lambda mig, event, detail: rec.event(env.now, mig.id, "hmc", event, detail))
@@ -54,9 +58,12 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
             rec.event(env.now, mig.id, "hmc", "validation_warning", f"{f.code} {f.object}: {f.message}")
         return problems + [f"{f.code} {f.object}: {f.message}" for f in found.errors]
 
-    hmc = Hmc(env, scenario, hypervisors, msps, rec, validate=validate, ledger=ledger)
+    hmc = Hmc(env, scenario, hypervisors, msps, rec, validate=validate, ledger=ledger,
+              network=network)
     for mig in migrations:
-        env.process(hmc.migrate(mig))
+        mig.process = env.process(hmc.migrate(mig))
+    Injector(env, network, hmc, {m.id: m for m in migrations}, rec).start(scenario.faults,
+                                                                          scenario.background)
     env.run(until=scenario.horizon)
     for mig in migrations:
         if mig.outcome == "pending":
@@ -71,15 +78,15 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
 
 def build_migrations(scenario: Scenario) -> list[Migration]:
     inv = scenario.inventory
-    names = Counter(m.partition for m in scenario.migrations)
+    names = Counter(m.partition for m in scenario.planned)
     seen: Counter = Counter()
     out = []
-    for spec in scenario.migrations:
+    for index, spec in enumerate(scenario.planned):
         seen[spec.partition] += 1
         mid = spec.partition if names[spec.partition] == 1 else f"{spec.partition}#{seen[spec.partition]}"
         part = inv.partition(spec.partition)
         mig = Migration(id=mid, spec=spec, partition=part, source=part.system,
-                        destination=spec.destination, policy=make_policy(spec.policy))
+                        destination=spec.destination, policy=make_policy(spec.policy), index=index)
         if spec.mode == "active":
             src = inv.msps_of(mig.source)
             dst = inv.msps_of(mig.destination)

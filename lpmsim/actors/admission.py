@@ -1,0 +1,154 @@
+"""The HMC's migration queue: who may start now, and over which mover service partitions.
+
+Picture the HMC holding a stack of `migrlpar -o m` requests (one per partition of a
+`migrlpar --all` evacuation, say) and a board of counters: active and inactive migrations per
+managed system (REST MaximumActiveMigrations / MaximumInactiveMigrations, e.g. 16; S14, S28) and
+operations per MSP (vioslpm0 ``cfg_msp_lpm_ops``, default 8, 4 on a single 1 GbE adapter; S9).
+The counters are SimPy Resources. A request waits in the queue until its systems have a free slot
+and an MSP pair has free slots on both sides; the queue is ordered by ``priority`` (lower first),
+then by arrival, then by the order the scenario lists the migrations (FIFO by default).
+
+A waiting migration does not hold a slot: admission takes every slot it needs at once, so two
+migrations never hold each other's slots, and one blocked on frame C does not block the queue
+for frame A (the first request that fits goes). That is why this is one queue over plain
+Resources rather than a PriorityResource per limit.
+
+MSP choice: the pair the scenario names (``source_msp`` / ``dest_msp``), else on each side the
+MSP that is up, has a free slot and carries the fewest migrations (then by name). As one MSP has
+at most 8 slots, more than 8 concurrent migrations need two or more VIOS pairs (S13).
+With ``redundant_msps`` 1 (required) or 2 (if available) a migration takes two pairs (S26).
+
+``concurrency_lvl`` (S10) sets, per the scenario's :class:`~lpmsim.scenario.faults.ConcurrencyLevels`
+table, an MSP's slots (min of cfg_msp_lpm_ops and max_ops), and for each pair (a :class:`Lane`)
+the TCP streams (threads) and the rate cap one migration may draw: the smaller of
+share x msp_throughput on each side and streams x window / RTT (:func:`lpmsim.network.tcp_cap`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import simpy
+
+from lpmsim.actors.migration import Migration
+from lpmsim.network import tcp_cap
+
+
+@dataclass
+class Lane:
+    """One MSP pair of a migration and the path its streams take."""
+
+    src: object        # Msp
+    dst: object        # Msp
+    path: tuple[str, ...]
+    cap: float         # bytes/s one migration may draw over this pair
+    streams: int       # TCP streams (mover threads)
+    up: bool = True
+
+    @property
+    def name(self) -> str:
+        return f"{self.src.vios.name}>{self.dst.vios.name}"
+
+
+class Admission:
+    def __init__(self, env: simpy.Environment, scenario, msps: dict, network):
+        self.env = env
+        self.msps = msps
+        self.network = network
+        self.mover = scenario.mover
+        self.active = {s.name: simpy.Resource(env, s.max_active_migrations) for s in scenario.systems}
+        self.inactive = {s.name: simpy.Resource(env, s.max_inactive_migrations)
+                         for s in scenario.systems}
+        self.by_system: dict[str, list] = {}
+        for m in msps.values():
+            self.by_system.setdefault(m.vios.system, []).append(m)
+        self.waiting: list[tuple[tuple, Migration, simpy.Event]] = []
+        self.held: dict[str, list] = {}
+
+    # -- the queue -----------------------------------------------------------------------------
+    def request(self, mig: Migration) -> simpy.Event:
+        """An event that succeeds with the migration's lanes once it holds every slot it needs."""
+        granted = self.env.event()
+        self.waiting.append(((mig.spec.priority, self.env.now, mig.index), mig, granted))
+        self.waiting.sort(key=lambda item: item[0])
+        self.dispatch()
+        return granted
+
+    def release(self, mig: Migration) -> None:
+        """Give back the slots (or leave the queue); the next requests that fit are admitted."""
+        self.waiting = [w for w in self.waiting if w[1] is not mig]
+        held = self.held.pop(mig.id, None)
+        if held:
+            for res, req in held:
+                res.release(req)
+            mig.released = self.env.now
+            self.dispatch()
+
+    def dispatch(self) -> None:
+        """Admit, in queue order, every waiting migration that fits now."""
+        for item in list(self.waiting):
+            _, mig, granted = item
+            lanes = self._fit(mig)
+            if lanes is None:
+                continue
+            self.waiting.remove(item)
+            table = self.active if mig.mode == "active" else self.inactive
+            resources = [table[mig.source], table[mig.destination]]
+            for lane in lanes:
+                resources += [lane.src.slots, lane.dst.slots]
+            self.held[mig.id] = [(res, res.request()) for res in resources]
+            granted.succeed(lanes)
+
+    # -- choosing MSPs -------------------------------------------------------------------------
+    def impossible(self, mig: Migration) -> list[str]:
+        """Why the queue could never admit ``mig`` (checked at validation, step 3)."""
+        if mig.mode != "active":
+            return []
+        problems = []
+        for side, system, named in (("source", mig.source, mig.spec.source_msp),
+                                    ("destination", mig.destination, mig.spec.dest_msp)):
+            have = len(self.by_system.get(system, [])) if named is None else 1
+            if mig.spec.redundant_msps == 1 and have < 2:
+                problems.append(f"redundant MSPs required (--redundantmsps 1) but the {side} "
+                                f"system {system} has {have} mover service partition(s) to use")
+        return problems
+
+    def _fit(self, mig: Migration) -> list[Lane] | None:
+        table = self.active if mig.mode == "active" else self.inactive
+        if any(table[s].count >= table[s].capacity for s in (mig.source, mig.destination)):
+            return None
+        if mig.mode != "active":
+            return []
+        src = self._free(mig.source, mig.spec.source_msp)
+        dst = self._free(mig.destination, mig.spec.dest_msp)
+        need = 2 if mig.spec.redundant_msps == 1 else 1
+        want = 2 if mig.spec.redundant_msps else 1
+        if len(src) < need or len(dst) < need or not src or not dst:
+            return None
+        n = min(want, len(src), len(dst))
+        return [self.lane(s, d) for s, d in zip(src[:n], dst[:n])]
+
+    def _free(self, system: str, named: str | None) -> list:
+        pool = [self.msps[named]] if named else self.by_system.get(system, [])
+        free = [m for m in pool if m.up and m.slots.count < m.slots.capacity]
+        return sorted(free, key=lambda m: (m.slots.count, m.vios.name))
+
+    def lane(self, src, dst) -> Lane:
+        from lpmsim.actors.msp import msp_path
+
+        levels = self.mover.levels
+        path = (src.cpu_link, *msp_path(src.vios, dst.vios), dst.cpu_link)
+        streams = min(levels.threads[src.vios.concurrency_lvl - 1],
+                      levels.threads[dst.vios.concurrency_lvl - 1])
+        cap = min(src.vios.msp_throughput * levels.share[src.vios.concurrency_lvl - 1],
+                  dst.vios.msp_throughput * levels.share[dst.vios.concurrency_lvl - 1],
+                  tcp_cap(self.mover.tcp_window, self.network.rtt(path), streams))
+        return Lane(src, dst, path, cap, streams)
+
+
+def msp_slots(vios, levels) -> int:
+    """An MSP's concurrent operations: cfg_msp_lpm_ops, bounded by its concurrency level."""
+    return min(vios.cfg_msp_lpm_ops, levels.max_ops[vios.concurrency_lvl - 1])
+
+
+__all__ = ["Admission", "Lane", "msp_slots"]

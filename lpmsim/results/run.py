@@ -1,0 +1,79 @@
+"""The result of one run: DataFrames, the resolved scenario and the seed, a summary, files."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from lpmsim.scenario import Scenario
+from lpmsim.units import fmt_bytes, fmt_duration
+
+JSON_FIELDS = ["migration", "partition", "mode", "policy", "outcome", "total_time_s",
+               "downtime_s", "postcopy_s", "bytes_sent", "passes", "stop_reason",
+               "queue_wait_s", "demand_faults"]
+
+
+@dataclass
+class RunResult:
+    scenario: Scenario
+    seed: int
+    migrations: pd.DataFrame
+    phases: pd.DataFrame
+    passes: pd.DataFrame
+    events: pd.DataFrame
+    links: pd.DataFrame
+    inventories: dict = field(default_factory=dict)  # "before"/"after" snapshots, if recorded
+
+    FRAMES = ("migrations", "phases", "passes", "events", "links")
+
+    @property
+    def makespan(self) -> float:
+        """From the first migration's start to the last one's end of step 9 (seconds)."""
+        m = self.migrations
+        return float(m["end_s"].max() - m["start_s"].min()) if len(m) else 0.0
+
+    def to_json(self) -> list[dict]:
+        """One dict per migration (NaN -> None), for ``lpmsim run --json``."""
+        rows = self.migrations[JSON_FIELDS].to_dict("records")
+        return [{k: _plain(v) for k, v in row.items()} for row in rows]
+
+    def summary(self) -> str:
+        rows = [("migration", "mode", "policy", "outcome", "total", "downtime", "post-copy",
+                 "sent", "passes", "stop")]
+        for r in self.migrations.itertuples():
+            rows.append((r.migration, r.mode, r.policy, r.outcome, fmt_duration(r.total_time_s),
+                         fmt_duration(r.downtime_s), fmt_duration(r.postcopy_s),
+                         fmt_bytes(r.bytes_sent), str(r.passes), r.stop_reason or "-"))
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        lines.append(f"\nscenario {self.scenario.name!r}, seed {self.seed}: "
+                     f"{len(self.migrations)} migration(s), makespan {fmt_duration(self.makespan)}")
+        for r in self.migrations.itertuples():
+            if r.reason:
+                lines.append(f"  {r.migration}: {r.outcome}: {r.reason}")
+        return "\n".join(lines)
+
+    def save(self, out: str | Path) -> Path:
+        """Write every frame as CSV, the resolved scenario as JSON and the summary as text."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in self.FRAMES:
+            getattr(self, name).to_csv(out / f"{name}.csv", index=False)
+        (out / "scenario.json").write_text(json.dumps(self.scenario.to_dict(), indent=2))
+        (out / "run.json").write_text(json.dumps({"seed": self.seed, "migrations": self.to_json()},
+                                                 indent=2))
+        (out / "summary.txt").write_text(self.summary() + "\n")
+        return out
+
+
+def _plain(v):
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if hasattr(v, "item"):
+        return v.item()
+    return v
