@@ -69,6 +69,7 @@ def test_bad_case_file_is_named(tmp_path):
         load_case(tmp_path / "nothing.toml")
 
 
+@pytest.mark.slow
 def test_cli_writes_report(tmp_path):
     from click.testing import CliRunner
 
