@@ -30,7 +30,9 @@ from dataclasses import dataclass
 
 import simpy
 
+from lpmsim.actors.causes import Aborted, Failure
 from lpmsim.actors.migration import Migration
+from lpmsim.actors.vasi import Entity
 from lpmsim.network import tcp_cap
 
 
@@ -88,6 +90,10 @@ class Admission:
         """Admit, in queue order, every waiting migration that fits now."""
         for item in list(self.waiting):
             _, mig, granted = item
+            if (dead := self._no_msp_up(mig)) is not None:
+                self.waiting.remove(item)
+                granted.fail(Aborted(dead))
+                continue
             lanes = self._fit(mig)
             if lanes is None:
                 continue
@@ -108,10 +114,26 @@ class Admission:
         for side, system, named in (("source", mig.source, mig.spec.source_msp),
                                     ("destination", mig.destination, mig.spec.dest_msp)):
             have = len(self.by_system.get(system, [])) if named is None else 1
+            pool = [self.msps[named]] if named in self.msps else self.by_system.get(system, [])
+            if pool and not any(m.up for m in pool):
+                problems.append(f"no mover service partition of the {side} system {system} is "
+                                "available")
             if mig.spec.redundant_msps == 1 and have < 2:
                 problems.append(f"redundant MSPs required (--redundantmsps 1) but the {side} "
                                 f"system {system} has {have} mover service partition(s) to use")
         return problems
+
+    def _no_msp_up(self, mig: Migration) -> Failure | None:
+        """Every MSP ``mig`` could use on one side is down: it can never start (the HMC
+        fails it rather than queue it forever)."""
+        if mig.mode != "active":
+            return None
+        for entity, system, named in ((Entity.VSP_SOURCE, mig.source, mig.spec.source_msp),
+                                      (Entity.VSP_TARGET, mig.destination, mig.spec.dest_msp)):
+            pool = [self.msps[named]] if named else self.by_system.get(system, [])
+            if pool and not any(m.up for m in pool):
+                return Failure(entity, "msp", f"no mover service partition of {system} is up")
+        return None
 
     def _fit(self, mig: Migration) -> list[Lane] | None:
         table = self.active if mig.mode == "active" else self.inactive
