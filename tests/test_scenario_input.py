@@ -120,3 +120,21 @@ def test_cli_run_json_and_files(tmp_path):
                  "scenario.json", "timeline.png"):
         assert (tmp_path / name).exists(), name
     assert load_scenario("scenarios/single-active.toml").partitions[0].memory == 64 * 2**30
+
+
+def test_cli_validate_exit_codes():
+    runner = CliRunner()
+    res = runner.invoke(main, ["validate", "scenarios/hmc-inventory.toml"])
+    assert res.exit_code == 1 and "VLAN_NOT_BRIDGED" in res.output and "HUGE_PAGES" in res.output
+    res = runner.invoke(main, ["validate", "scenarios/hmc-inventory.toml", "-p", "db01", "-t", "frameB"])
+    assert res.exit_code == 0 and "vios2b/18" in res.output  # multipath kept on two VIOS
+    res = runner.invoke(main, ["validate", "scenarios/hmc-inventory.toml", "-p", "nobody", "-t", "frameB"])
+    assert res.exit_code == 2 and "--partition" in res.output
+
+
+def test_validation_failure_does_not_stop_the_rest_and_inventory_moves():
+    res = simulate(load_scenario("scenarios/hmc-inventory.toml"))
+    out = res.migrations.set_index("migration").outcome
+    assert out["db01"] == "completed" and out["app07"] == "validation_failed"
+    before, after = res.inventories["db01"]["before"], res.inventories["db01"]["after"]
+    assert before.partition("db01").system == "frameA" and after.partition("db01").system == "frameB"

@@ -10,7 +10,7 @@ import click
 from lpmsim.cli.common import EXIT_NO, fail, load, overlay_option, set_option
 from lpmsim.inventory.mappings import MigrationOptions
 from lpmsim.validation import check_migration
-from lpmsim.validation.report import format_validation, migrlpar_mappings
+from lpmsim.validation.report import format_validation
 
 
 @click.command()
@@ -44,8 +44,6 @@ def validate(scenario, partition, destination, mode, overrides, overlays):
     for name, dest, how, opts in jobs:
         v = check_migration(inv, name, dest, how, **opts.kwargs())
         click.echo(format_validation(v))
-        if v.mappings:
-            click.echo(f"\nmigrlpar -i: {migrlpar_mappings(v.mappings) or '(none)'}")
         click.echo()
         ok = ok and v.would_migrate
     raise SystemExit(0 if ok else EXIT_NO)
