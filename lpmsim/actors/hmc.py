@@ -30,6 +30,7 @@ from lpmsim.actors.msp import Mover, Msp
 from lpmsim.actors.records import PhaseRecord, Recorder
 from lpmsim.actors.vasi import Entity, State, VasiStream
 from lpmsim.scenario import Scenario
+from lpmsim.units import fmt_bytes
 
 
 class Hmc:
@@ -108,8 +109,8 @@ class Hmc:
         if mig.mode == "active" and self.free_memory(mig.destination) < mig.partition.memory:
             raise Aborted(Failure(Entity.PLATFORM_FIRMWARE, "memory",
                                   f"destination {mig.destination} cannot hold the shell partition: "
-                                  f"{self.free_memory(mig.destination)} bytes free, "
-                                  f"{mig.partition.memory} needed"))
+                                  f"{fmt_bytes(max(0, self.free_memory(mig.destination)))} free, "
+                                  f"{fmt_bytes(mig.partition.memory)} needed"))
         yield from self.timed(mig, 5, "prepare", self.steps.prepare)
         self.ledger.prepare(mig)
         if mig.mode == "active":
