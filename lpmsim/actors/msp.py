@@ -10,6 +10,14 @@ help, MSP). One mover process runs per migration (seed steps 6, 7 and 8):
 2. while suspended: the partition state, and all dirty pages if the policy says so;
 3. after resume (post-copy): the remaining pages in the background, with the pages the running
    partition touches first (demand paging), until the last one lands: VASI COMPLETED.
+
+Each chunk is a network flow over the migration's lanes (MSP pairs chosen by the HMC queue,
+:mod:`lpmsim.actors.admission`): the path is ``msp:<source vios>`` (the MSP's CPU and threads,
+shared by its migrations), the links, ``msp:<destination vios>``; the flow's cap is the lane's
+concurrency-level share and TCP window limit. With two lanes (redundant MSPs, S26) each chunk is
+split over both. A flow that fails (link down, MSP failure) loses its part of the chunk: it goes
+again over a surviving lane after a VASI FAILOVER, or, with none left, the mover interrupts the
+HMC's process with a :class:`~lpmsim.actors.causes.Failure` (S5; facts §7).
 """
 
 from __future__ import annotations
