@@ -42,10 +42,11 @@ class RunResult:
         return [{k: _plain(v) for k, v in row.items()} for row in rows]
 
     def summary(self) -> str:
-        rows = [("migration", "mode", "policy", "outcome", "total", "downtime", "post-copy",
-                 "sent", "passes", "stop")]
+        rows = [("migration", "mode", "policy", "outcome", "queued", "total", "downtime",
+                 "post-copy", "sent", "passes", "stop")]
         for r in self.migrations.itertuples():
-            rows.append((r.migration, r.mode, r.policy, r.outcome, fmt_duration(r.total_time_s),
+            rows.append((r.migration, r.mode, r.policy, r.outcome, fmt_duration(r.queue_wait_s),
+                         fmt_duration(r.total_time_s),
                          fmt_duration(r.downtime_s), fmt_duration(r.postcopy_s),
                          fmt_bytes(r.bytes_sent), str(r.passes), r.stop_reason or "-"))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
