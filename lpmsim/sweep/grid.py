@@ -189,6 +189,14 @@ def make_axes(grid: Mapping | Sequence[str] | None = None,
     """Axes from the Python form (``{"key": [v1, v2] or "v1,v2"}``) or CLI strings
     (``["key=v1,v2"]``). ``zip`` is one group (a mapping or a list of strings) or a list of
     mappings (several groups). Every problem is collected before raising GridError."""
+    axes, problems = collect_axes(grid, zip)
+    if problems:
+        raise GridError(problems)
+    return axes
+
+
+def collect_axes(grid, zip) -> tuple[list[Axis], list[Problem]]:  # noqa: A002
+    """Like :func:`make_axes`, but returns the readable axes and the problems of the rest."""
     axes: list[Axis] = []
     problems: list[Problem] = []
 
@@ -209,20 +217,22 @@ def make_axes(grid: Mapping | Sequence[str] | None = None,
         for i, g in enumerate(groups):
             add(g, f"zip{i}", "--zip")
     seen: set[str] = set()
+    good = []
     for ax in axes:
         if ax.key in seen:
             problems.append(Problem(ax.key, "swept twice (give each key one --grid or --zip)"))
-        seen.add(ax.key)
-        if not ax.values:
+        elif not ax.values:
             problems.append(Problem(ax.key, "no values to sweep"))
-    for group in {a.group for a in axes if a.group != "grid"}:
-        lengths = {a.key: len(a.values) for a in axes if a.group == group}
+        else:
+            good.append(ax)
+        seen.add(ax.key)
+    for group in dict.fromkeys(a.group for a in good if a.group != "grid"):
+        lengths = {a.key: len(a.values) for a in good if a.group == group}
         if len(set(lengths.values())) > 1:
             detail = ", ".join(f"{k} has {n}" for k, n in lengths.items())
             problems.append(Problem("--zip", f"zipped keys need as many values each: {detail}"))
-    if problems:
-        raise GridError(problems)
-    return axes
+            good = [a if a.group != group else Axis(a.key, a.values[:1], a.group) for a in good]
+    return good, problems
 
 
 def points(axes: list[Axis]) -> list[dict]:

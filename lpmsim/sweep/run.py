@@ -25,7 +25,7 @@ from lpmsim.scenario import Scenario, ScenarioError, scenario_from_dict
 from lpmsim.scenario.errors import Problem
 from lpmsim.scenario.load import load_overlay
 from lpmsim.sweep import backends
-from lpmsim.sweep.grid import Axis, GridError, make_axes, points
+from lpmsim.sweep.grid import Axis, collect_axes, points
 from lpmsim.sweep.result import FAILED_COLUMNS, RUN_COLUMNS, SweepResult, axis_column
 
 BACKENDS = ("local", "dask")
@@ -46,9 +46,10 @@ def read_raw(scenario: str | Path | Mapping | Scenario) -> tuple[dict, str]:
         raise ScenarioError([Problem("", f"cannot read {path}: {exc}")], str(path)) from None
 
 
-def build_points(raw: dict, axes: list[Axis], overrides: Sequence, source: str
-                 ) -> tuple[list[dict], list[Scenario]]:
-    """Validate every point; raise one ScenarioError with the problems of all of them."""
+def build_points(raw: dict, axes: list[Axis], overrides: Sequence, source: str,
+                 problems: Sequence[Problem] = ()) -> tuple[list[dict], list[Scenario]]:
+    """Validate every point; raise one ScenarioError with the problems of all of them (and
+    ``problems`` already found in the axes themselves)."""
     pts = points(axes)
     scenarios: list[Scenario] = []
     found: dict[str, list[int]] = {}
@@ -58,17 +59,23 @@ def build_points(raw: dict, axes: list[Axis], overrides: Sequence, source: str
         except ScenarioError as exc:
             for p in exc.problems:
                 found.setdefault(str(p), []).append(i)
-    if found:
-        problems = []
+    if found or problems:
+        problems = list(problems)
         for text, where in found.items():
             path, _, message = text.partition(": ")
-            if len(where) < len(pts) and pts[where[0]]:
-                at = ", ".join(f"{k}={v}" for k, v in pts[where[0]].items())
-                more = f" and {len(where) - 1} more point(s)" if len(where) > 1 else ""
-                message += f" (at {at}{more})"
+            if len(where) < len(pts) and message:
+                message += f" (at {_where([pts[i] for i in where], pts)})"
             problems.append(Problem(path, message) if message else Problem("", text))
         raise ScenarioError(problems, f"{source} (sweep of {len(pts)} point(s))")
     return pts, scenarios
+
+
+def _where(failing: list[dict], pts: list[dict]) -> str:
+    """The swept values that all failing points share (or the first point's values)."""
+    varied = [k for k in pts[0] if any(p[k] != pts[0][k] for p in pts)]
+    common = {k: failing[0][k] for k in varied if all(p[k] == failing[0][k] for p in failing)}
+    text = ", ".join(f"{k}={v}" for k, v in (common or failing[0]).items())
+    return text + (f", {len(failing)} points" if len(failing) > 1 else "")
 
 
 def seed_list(seeds: int | Iterable[int], base: int) -> list[int]:
@@ -108,11 +115,8 @@ def simulate_many(scenario: str | Path | Mapping | Scenario, grid: Mapping | Seq
         raise ValueError(f'"jobs" must be a positive integer, got {jobs!r}')
     raw, source = read_raw(scenario)
     overrides = [a for o in overlays for a in load_overlay(o)] + list(overrides)
-    try:
-        axes = make_axes(grid, zip)
-    except GridError as exc:
-        raise ScenarioError(exc.problems, source) from None
-    pts, scenarios = build_points(raw, axes, overrides, source)
+    axes, problems = collect_axes(grid, zip)
+    pts, scenarios = build_points(raw, axes, overrides, source, problems)
     runs, index = [], []
     for p, sc in enumerate(scenarios):
         for r, s in enumerate(seed_list(seeds, sc.seed if seed is None else seed)):
