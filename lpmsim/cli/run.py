@@ -22,7 +22,9 @@ from lpmsim.simulate import simulate
 @overlay_option
 @click.option("--json", "as_json", is_flag=True, help="Print per-migration results as JSON.")
 @click.option("--no-plot", is_flag=True, help="Do not draw timeline.png.")
-def run(scenario, seed, out, overrides, overlays, as_json, no_plot):
+@click.option("--save-baseline", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Also write the timings as a baseline for `lpmsim check`.")
+def run(scenario, seed, out, overrides, overlays, as_json, no_plot, save_baseline):
     """Simulate SCENARIO (a TOML file) and report every migration."""
     sc = load(scenario, overrides, overlays)
     result = simulate(sc, seed=seed)
@@ -30,6 +32,9 @@ def run(scenario, seed, out, overrides, overlays, as_json, no_plot):
     if not no_plot and len(result.phases):
         from lpmsim.plots import timeline
         timeline(result.phases, result.events, path=folder / "timeline.png")
+    if save_baseline:
+        from lpmsim.results.baseline import save_baseline as write_baseline
+        write_baseline(result, save_baseline)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
     else:
