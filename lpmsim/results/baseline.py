@@ -87,7 +87,7 @@ def _figures(data: dict) -> dict[tuple[str, str], object]:
     return out
 
 
-def _moved(figure: str, old, new, tolerance: float) -> tuple[float | None, float | None, bool]:
+def _moved(figure: str, old, new, tolerance: float, floors: dict) -> tuple[float | None, float | None, bool]:
     if old is None or new is None or isinstance(old, str) or isinstance(new, str):
         return None, None, old != new
     old, new = float(old), float(new)
@@ -95,13 +95,16 @@ def _moved(figure: str, old, new, tolerance: float) -> tuple[float | None, float
         return None, None, math.isnan(old) != math.isnan(new)
     diff = new - old
     rel = diff / abs(old) if old else (0.0 if diff == 0 else math.inf)
-    return diff, rel, abs(diff) > max(tolerance * abs(old), FLOORS[_kind(figure)])
+    return diff, rel, abs(diff) > max(tolerance * abs(old), floors[_kind(figure)])
 
 
-def compare(result, baseline: dict | str | Path, tolerance: float = 0.05) -> pd.DataFrame:
+def compare(result, baseline: dict | str | Path, tolerance: float = 0.05,
+            floors: dict | None = None) -> pd.DataFrame:
     """Every figure of ``result`` against ``baseline`` (a dict or a file), one row each:
     migration, figure, baseline, current, diff, rel (diff / |baseline|), moved (bool).
-    Figures present on one side only are rows with the other side None, and moved."""
+    Figures present on one side only are rows with the other side None, and moved.
+    ``floors`` overrides the absolute floors by kind ("s", "bytes", "count")."""
+    floors = FLOORS | (floors or {})
     if not isinstance(baseline, dict):
         baseline = load_baseline(baseline)
     if not (isinstance(tolerance, (int, float)) and tolerance >= 0):
@@ -110,7 +113,7 @@ def compare(result, baseline: dict | str | Path, tolerance: float = 0.05) -> pd.
     rows = []
     for key in list(old) + [k for k in new if k not in old]:
         o, n = _plain(old.get(key)), _plain(new.get(key))
-        diff, rel, moved = _moved(key[1], o, n, tolerance)
+        diff, rel, moved = _moved(key[1], o, n, tolerance, floors)
         moved = moved or key not in old or key not in new
         rows.append((key[0], key[1], o, n, diff, rel, moved))
     return pd.DataFrame(rows, columns=COLUMNS).astype({"baseline": object, "current": object})
