@@ -83,17 +83,18 @@ def dask_client(address: str | None, jobs: int, processes: bool = True):
 def run_dask(work: list[Batch], scenarios, client) -> Iterator[list[Outcome]]:
     from dask.distributed import as_completed as dask_completed
 
-    futures = [client.submit(run_batch, b, _subset(b, scenarios), pure=False) for b in work]
-    batch_of = {f.key: b for f, b in zip(futures, work)}
-    try:
-        for fut in dask_completed(futures):
-            try:
-                yield fut.result()
-            except Exception as exc:  # noqa: BLE001 - a lost worker, a failed task
-                yield _lost(batch_of[fut.key], exc)
-    finally:
-        for fut in futures:
-            fut.release()
+    with client.as_current():   # our client is not the process-wide default
+        futures = [client.submit(run_batch, b, _subset(b, scenarios), pure=False) for b in work]
+        batch_of = {f.key: b for f, b in zip(futures, work)}
+        try:
+            for fut in dask_completed(futures):
+                try:
+                    yield fut.result()
+                except Exception as exc:  # noqa: BLE001 - a lost worker, a failed task
+                    yield _lost(batch_of[fut.key], exc)
+        finally:
+            for fut in futures:
+                fut.release()
 
 
 def default_jobs() -> int:
