@@ -67,6 +67,7 @@ def test_axis_columns_numeric_with_units():
     assert axis_column(["1000 pages/s", "5000 pages/s"]) == ([1000.0, 5000.0], "pages/s")
     assert axis_column(["100 Mbps", "10 Gbps"]) == ([12.5e6, 1.25e9], "B/s")
     assert axis_column([1, 2.5]) == ([1.0, 2.5], "")
+    assert axis_column([False, True]) == ([False, True], "")
     assert axis_column(["powervm", {"preset": "qemu"}]) == (["powervm", '{"preset": "qemu"}'], "")
 
 

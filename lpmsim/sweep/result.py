@@ -25,6 +25,8 @@ FORMAT = "lpmsim-sweep/1"
 
 def axis_column(values) -> tuple[list, str]:
     """Values of one axis -> (column values, unit). Numbers when they can be, else text."""
+    if all(isinstance(v, bool) for v in values):
+        return list(values), ""
     if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         return [float(v) for v in values], ""
     try:

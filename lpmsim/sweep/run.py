@@ -152,7 +152,7 @@ def simulate_many(scenario: str | Path | Mapping | Scenario, grid: Mapping | Seq
 
 
 def _execute(runs, by_point, jobs, client, progress, source) -> dict[int, tuple]:
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     work = backends.batches(runs, jobs)
     if client is not None:
