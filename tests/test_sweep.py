@@ -175,3 +175,23 @@ def test_dask_local_cluster_equals_local(sequential):
     result = _sweep(jobs=2, backend="dask", dask_address="local", dask_processes=False)
     assert_frame_equal(result.table, sequential.table)
     assert isinstance(result.table, pd.DataFrame)
+
+
+def test_cli_sweep_writes_the_folder(tmp_path):
+    from click.testing import CliRunner
+
+    from lpmsim.cli import main
+
+    args = ["sweep", SCENARIO, "--grid", "migrations.db01.policy=powervm,xen", "--seeds", "2",
+            "--jobs", "1", "--no-progress", "--out", str(tmp_path)]
+    for s in SMALL:
+        args += ["--set", s]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0, res.output
+    assert json.loads((tmp_path / "sweep.json").read_text())["complete"] is True
+    assert len(pd.read_csv(tmp_path / "sweep.csv")) == 4
+    bad = CliRunner().invoke(main, ["sweep", SCENARIO, "--grid", "partitions.db01.rte=1,2",
+                                    "--grid", "x=logspace(0, 1, 2)", "--out", str(tmp_path / "bad")])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
+    assert "partitions[db01].rte: unknown key" in bad.output and "--grid x" in bad.output
+    assert not (tmp_path / "bad").exists()
