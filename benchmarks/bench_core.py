@@ -10,13 +10,11 @@ SimPy events processed and the process's peak resident memory.
 from __future__ import annotations
 
 import json
-import resource
 import sys
-import time
 
-import simpy
+from timing import measured_run
 
-from lpmsim import scenario_from_dict, simulate
+from lpmsim import scenario_from_dict
 
 CASES = {
     "64gib": dict(memory="64 GiB", touched="100%", bandwidth="10 Gbps",
@@ -43,26 +41,9 @@ def scenario(case: str):
 
 
 def run(case: str) -> dict:
-    events = 0
-    step = simpy.Environment.step
-
-    def counting_step(env):
-        nonlocal events
-        events += 1
-        step(env)
-
-    sc = scenario(case)
-    simpy.Environment.step = counting_step
-    try:
-        t0 = time.perf_counter()
-        res = simulate(sc)
-        wall = time.perf_counter() - t0
-    finally:
-        simpy.Environment.step = step
+    res, figures = measured_run(scenario(case))
     m = res.migrations.iloc[0]
-    return {"case": case, "wall_s": round(wall, 3), "events": events,
-            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "simulated_total_s": round(float(m.total_time_s), 3), "passes": int(m.passes),
+    return {"case": case, **figures, "simulated_total_s": round(float(m.total_time_s), 3), "passes": int(m.passes),
             "outcome": m.outcome}
 
 

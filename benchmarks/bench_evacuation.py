@@ -9,37 +9,19 @@ the process's peak resident memory, and the simulated makespan.
 from __future__ import annotations
 
 import json
-import resource
-import time
 from pathlib import Path
 
-import simpy
+from timing import measured_run
 
-from lpmsim import load_scenario, simulate
+from lpmsim import load_scenario
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "evacuation.toml"
 
 
 def run() -> dict:
-    events = 0
-    step = simpy.Environment.step
-
-    def counting_step(env):
-        nonlocal events
-        events += 1
-        step(env)
-
-    sc = load_scenario(SCENARIO)
-    simpy.Environment.step = counting_step
-    try:
-        t0 = time.perf_counter()
-        res = simulate(sc)
-        wall = time.perf_counter() - t0
-    finally:
-        simpy.Environment.step = step
+    res, figures = measured_run(load_scenario(SCENARIO))
     m = res.migrations
-    return {"case": "evacuation-64", "wall_s": round(wall, 3), "events": events,
-            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    return {"case": "evacuation-64", **figures,
             "migrations": len(m), "completed": int((m.outcome == "completed").sum()),
             "makespan_s": round(res.makespan, 1),
             "max_queue_wait_s": round(float(m.queue_wait_s.max()), 1)}
