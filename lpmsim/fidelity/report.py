@@ -136,8 +136,6 @@ def report_markdown(cases: list[Case], frame: pd.DataFrame) -> str:
 
 def scatter(frame: pd.DataFrame, path: str | Path | None = None):
     """Measured vs simulated on log axes, one panel per kind of figure, with the y = x line."""
-    import matplotlib
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     groups = {"time (s)": ["total_time_s", "downtime_s", "round1_s"],

@@ -1,13 +1,11 @@
-"""What every plot shares: a headless backend, and saving a PNG when asked."""
+"""What every plot shares: new axes, and saving a PNG when asked. The backend is the user's
+(a notebook shows figures); only the CLI chooses Agg (:mod:`lpmsim.cli`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 
 def new_axes(figsize=(9, 4.5)):

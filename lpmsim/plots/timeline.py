@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
 STEP_COLOURS = {
     1: "#d9d9d9", 2: "#969696", 3: "#9ecae1", 4: "#6baed6", 5: "#4292c6", 6: "#fd8d3c",
