@@ -15,7 +15,7 @@ _LAZY = {
     "RunResult": "lpmsim.results",
     "Scenario": "lpmsim.scenario", "ScenarioError": "lpmsim.scenario",
     "load_scenario": "lpmsim.scenario", "scenario_from_dict": "lpmsim.scenario",
-    "simulate": "lpmsim.simulate",
+    "simulate": "lpmsim.world",
     "SweepResult": "lpmsim.sweep", "simulate_many": "lpmsim.sweep",
 }
 __all__ = list(_LAZY)
@@ -23,7 +23,7 @@ __all__ = list(_LAZY)
 if TYPE_CHECKING:
     from lpmsim.results import RunResult
     from lpmsim.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
-    from lpmsim.simulate import simulate
+    from lpmsim.world import simulate
     from lpmsim.sweep import SweepResult, simulate_many
 
 

@@ -12,6 +12,19 @@ NO_OVERHEADS = {
 }
 
 
+#: QEMU's platform costs (setup, syncs, device state) set to zero, for closed forms.
+QEMU_NO_OVERHEADS = {"setup_fixed": 0, "setup_per_page": 0, "sync_fixed": 0, "sync_per_page": 0,
+                     "device_state": 0}
+
+
+def without_overheads(policy):
+    """``policy`` with QEMU's platform costs zeroed unless it sets them itself."""
+    table = {"preset": policy} if isinstance(policy, str) else dict(policy)
+    if table.get("preset") != "qemu":
+        return policy
+    return {**QEMU_NO_OVERHEADS, **table}
+
+
 def lone(*, memory="1 GiB", touched="100%", bandwidth="1 GB/s", workload=None, policy="powervm",
          page_size="4 KiB", overheads=False, latency="0 s", msp="1 TB/s", efficiency=1.0,
          chunk="auto", seed=0, **extra) -> dict:
@@ -29,6 +42,7 @@ def lone(*, memory="1 GiB", touched="100%", bandwidth="1 GB/s", workload=None, p
     }
     if not overheads:
         raw.update(copy.deepcopy(NO_OVERHEADS))
+        raw["migrations"][0]["policy"] = without_overheads(policy)
     raw.setdefault("hypervisor", {})["chunk"] = chunk
     raw.update(extra)
     return raw

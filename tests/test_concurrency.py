@@ -9,7 +9,7 @@ import pytest
 from fleet import fleet, peak, scenario
 
 from lpmsim import scenario_from_dict
-from lpmsim.simulate import simulate
+from lpmsim.world import simulate
 
 GiB = 2**30
 

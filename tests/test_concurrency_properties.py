@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from fleet import fleet, peak
 
 from lpmsim import scenario_from_dict
-from lpmsim.simulate import simulate
+from lpmsim.world import simulate
 
 MAX_OPS = (1, 2, 4, 8, 8)  # the default concurrency-level table
 

@@ -10,7 +10,7 @@ import pytest
 from fleet import fleet
 
 from lpmsim import ScenarioError, scenario_from_dict
-from lpmsim.simulate import simulate
+from lpmsim.world import simulate
 
 HOT = {"kind": "hotcold", "rate": "20000 pages/s", "working_set": "50%", "hot_set": "10%",
        "hot_share": 0.9, "read_rate": "20000 pages/s"}

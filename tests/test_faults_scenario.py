@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lpmsim import load_scenario
-from lpmsim.simulate import simulate
+from lpmsim.world import simulate
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 

@@ -52,8 +52,9 @@ def test_invariants(raw):
         assert 0 <= m.downtime_s <= m.total_time_s
         assert m.postcopy_s >= 0
         touched = scenario_from_dict(raw).partitions[0].sent_pages
-        assert res.passes[res.passes.stage == "precopy"].pages.iloc[0] <= touched
-        assert res.passes.pages.sum() >= touched  # every touched page went at least once
+        # page counts are expectations (floats): exact up to rounding
+        assert res.passes[res.passes.stage == "precopy"].pages.iloc[0] <= touched * (1 + 1e-9)
+        assert res.passes.pages.sum() >= touched * (1 - 1e-9)  # every touched page went once
 
 
 def lone_time(rate: int, bandwidth: float, policy, kind="uniform") -> float:
@@ -88,14 +89,16 @@ def test_qemu_never_converges_when_writes_outrun_the_rate_cap():
     assert m.outcome == "unfinished" and m.passes > 10
 
 
-def test_same_seed_same_frames_and_another_seed_differs():
-    raw = lone(memory="512 MiB", bandwidth="1 Gbps", chunk="4 MiB",
+def test_same_scenario_same_frames_whatever_the_seed():
+    """The page state is an expectation (lpmsim.memory.fluid): the engine draws no random
+    numbers, so a scenario has one timeline; the seed only names the run."""
+    raw = lone(memory="512 MiB", bandwidth="1 Gbps",
                workload={"kind": "hotcold", "rate": "20000 pages/s", "read_rate": "5000 pages/s"})
     sc = scenario_from_dict(raw)
     a, b, c = simulate(sc, seed=11), simulate(sc, seed=11), simulate(sc, seed=12)
     for name in a.FRAMES:
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
-    assert not a.passes.equals(c.passes)
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(c, name))
 
 
 def test_1tib_partition_migrates_with_bounded_events():

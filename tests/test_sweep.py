@@ -136,7 +136,7 @@ def test_save_and_load(sequential, tmp_path):
 
 
 def test_lost_runs_are_listed(monkeypatch):
-    package = sys.modules["lpmsim.simulate"]
+    package = sys.modules["lpmsim.world"]
     real = package.simulate
 
     def flaky(scenario, seed=None):

@@ -33,6 +33,7 @@ import simpy
 from lpmsim.actors.causes import Aborted, Failure
 from lpmsim.actors.migration import Migration
 from lpmsim.actors.vasi import Entity
+from lpmsim.kinds import FailureKind
 from lpmsim.network import tcp_cap
 
 
@@ -71,7 +72,7 @@ class Admission:
     def request(self, mig: Migration) -> simpy.Event:
         """An event that succeeds with the migration's lanes once it holds every slot it needs."""
         granted = self.env.event()
-        self.waiting.append(((mig.spec.priority, self.env.now, mig.index), mig, granted))
+        self.waiting.append(((mig.plan.spec.priority, self.env.now, mig.plan.index), mig, granted))
         self.waiting.sort(key=lambda item: item[0])
         self.dispatch()
         return granted
@@ -98,8 +99,8 @@ class Admission:
             if lanes is None:
                 continue
             self.waiting.remove(item)
-            table = self.active if mig.mode == "active" else self.inactive
-            resources = [table[mig.source], table[mig.destination]]
+            table = self.active if mig.plan.mode == "active" else self.inactive
+            resources = [table[mig.plan.source], table[mig.plan.destination]]
             for lane in lanes:
                 resources += [lane.src.slots, lane.dst.slots]
             self.held[mig.id] = [(res, res.request()) for res in resources]
@@ -108,17 +109,17 @@ class Admission:
     # -- choosing MSPs -------------------------------------------------------------------------
     def impossible(self, mig: Migration) -> list[str]:
         """Why the queue could never admit ``mig`` (checked at validation, step 3)."""
-        if mig.mode != "active":
+        if mig.plan.mode != "active":
             return []
         problems = []
-        for side, system, named in (("source", mig.source, mig.spec.source_msp),
-                                    ("destination", mig.destination, mig.spec.dest_msp)):
+        for side, system, named in (("source", mig.plan.source, mig.plan.spec.source_msp),
+                                    ("destination", mig.plan.destination, mig.plan.spec.dest_msp)):
             have = len(self.by_system.get(system, [])) if named is None else 1
             pool = [self.msps[named]] if named in self.msps else self.by_system.get(system, [])
             if pool and not any(m.up for m in pool):
                 problems.append(f"no mover service partition of the {side} system {system} is "
                                 "available")
-            if mig.spec.redundant_msps == 1 and have < 2:
+            if mig.plan.spec.redundant_msps == 1 and have < 2:
                 problems.append(f"redundant MSPs required (--redundantmsps 1) but the {side} "
                                 f"system {system} has {have} mover service partition(s) to use")
         return problems
@@ -126,25 +127,25 @@ class Admission:
     def _no_msp_up(self, mig: Migration) -> Failure | None:
         """Every MSP ``mig`` could use on one side is down: it can never start (the HMC
         fails it rather than queue it forever)."""
-        if mig.mode != "active":
+        if mig.plan.mode != "active":
             return None
-        for entity, system, named in ((Entity.VSP_SOURCE, mig.source, mig.spec.source_msp),
-                                      (Entity.VSP_TARGET, mig.destination, mig.spec.dest_msp)):
+        for entity, system, named in ((Entity.VSP_SOURCE, mig.plan.source, mig.plan.spec.source_msp),
+                                      (Entity.VSP_TARGET, mig.plan.destination, mig.plan.spec.dest_msp)):
             pool = [self.msps[named]] if named else self.by_system.get(system, [])
             if pool and not any(m.up for m in pool):
-                return Failure(entity, "msp", f"no mover service partition of {system} is up")
+                return Failure(entity, FailureKind.MSP, f"no mover service partition of {system} is up")
         return None
 
     def _fit(self, mig: Migration) -> list[Lane] | None:
-        table = self.active if mig.mode == "active" else self.inactive
-        if any(table[s].count >= table[s].capacity for s in (mig.source, mig.destination)):
+        table = self.active if mig.plan.mode == "active" else self.inactive
+        if any(table[s].count >= table[s].capacity for s in (mig.plan.source, mig.plan.destination)):
             return None
-        if mig.mode != "active":
+        if mig.plan.mode != "active":
             return []
-        src = self._free(mig.source, mig.spec.source_msp)
-        dst = self._free(mig.destination, mig.spec.dest_msp)
-        need = 2 if mig.spec.redundant_msps == 1 else 1
-        want = 2 if mig.spec.redundant_msps else 1
+        src = self._free(mig.plan.source, mig.plan.spec.source_msp)
+        dst = self._free(mig.plan.destination, mig.plan.spec.dest_msp)
+        need = 2 if mig.plan.spec.redundant_msps == 1 else 1
+        want = 2 if mig.plan.spec.redundant_msps else 1
         if len(src) < need or len(dst) < need or not src or not dst:
             return None
         n = min(want, len(src), len(dst))

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lpmsim.actors.vasi import Entity
+from lpmsim.kinds import FailureKind
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Failure:
     "link", "msp", "suspend", "memory", "stop", and a human ``detail``."""
 
     entity: Entity
-    kind: str
+    kind: FailureKind
     detail: str
 
     def __str__(self) -> str:

@@ -72,14 +72,12 @@ class Injector:
 
     def msp_failure(self, fault):
         msp = self.hmc.msps[fault.vios]
-        msp.up = False
         self.note(fault, "msp_failure", fault.vios)
         self.network.fail(msp.cpu_link, LinkFault("msp", fault.vios))
         self.hmc.admission.dispatch()  # queued migrations that now have no MSP left fail
         if fault.duration is not None:
             yield self.env.timeout(fault.duration)
             self.network.restore(msp.cpu_link)
-            msp.up = True
             self.note(fault, "msp_up", fault.vios)
             self.hmc.admission.dispatch()
 

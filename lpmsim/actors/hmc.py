@@ -10,8 +10,10 @@ Concurrency limits are SimPy Resources held by the HMC's queue (:mod:`lpmsim.act
 per managed system (MaximumActiveMigrations and MaximumInactiveMigrations) and per MSP
 (cfg_msp_lpm_ops); a migration takes all its slots at once when it is admitted.
 
-Faults reach this process as ``process.interrupt(Failure)`` (:mod:`lpmsim.actors.causes`) or as
-an ``Aborted`` it raises itself. Before resume the migration aborts: VASI ABORTED, the partition
+Failures flow one way, to this process: a fault or `migrlpar -o s` interrupts it with a
+:class:`~lpmsim.actors.causes.Failure`, a step it runs raises ``Aborted``, and the mover, which it
+waits on, fails its own process with :class:`~lpmsim.actors.lanes.MoverFailed`. Only the HMC
+interrupts the mover, and only the HMC writes the outcome (:class:`~lpmsim.actors.migration.Verdict`). Before resume the migration aborts: VASI ABORTED, the partition
 keeps running on the source, the ledger removes the destination shell (IBM: the source copy is
 authoritative until the suspend; op-test recovers with `migrlpar -o s` then `-o r`, S29). After
 resume the destination depends on the source for the pages it has not received: losing the
@@ -25,11 +27,14 @@ import simpy
 from lpmsim.actors.admission import Admission
 from lpmsim.actors.causes import Aborted, Failure
 from lpmsim.actors.hypervisor import Hypervisor
+from lpmsim.actors.lanes import MoverFailed
 from lpmsim.actors.migration import Migration
-from lpmsim.actors.msp import Mover, Msp
+from lpmsim.actors.mover import Mover
+from lpmsim.actors.msp import Msp
 from lpmsim.actors.records import PhaseRecord, Recorder
 from lpmsim.actors.vasi import Entity, State, VasiStream
 from lpmsim.scenario import Scenario
+from lpmsim.kinds import FailureKind, Mode, Outcome
 from lpmsim.units import fmt_bytes
 
 
@@ -44,17 +49,29 @@ class Hmc:
         self.msps = msps
         self.recorder = recorder
         self.validate = validate  # (migration) -> list of error messages
-        #: The inventory as it changes (steps 5, 6, 9, 10 and aborts); see lpmsim.simulate.ledger.
+        #: The inventory as it changes (steps 5, 6, 9, 10 and aborts); see lpmsim.world.ledger.
         self.ledger = ledger or NullLedger()
         if network is None:
             network = next(iter(msps.values())).network if msps else None
         #: The queue and the limits: per system and per MSP (lpmsim.actors.admission).
         self.admission = Admission(env, scenario, msps, network)
         self.active, self.inactive = self.admission.active, self.admission.inactive
+        #: The movers started, for the end-of-run accounting of held steady states.
+        self.movers: list[Mover] = []
         #: Memory each system lost to faults since the scenario began (memory_loss).
         self.lost_memory: dict[str, int] = {s.name: 0 for s in scenario.systems}
 
     # -- helpers -------------------------------------------------------------------------------
+    def wait(self, mig: Migration, event: simpy.Event):
+        """Wait for ``event`` while watching the mover: its failure becomes an abort here."""
+        try:
+            if mig.mover is None:
+                yield event
+            else:
+                yield event | mig.mover
+        except MoverFailed as exc:
+            raise Aborted(exc.args[0]) from None
+
     def phase(self, mig: Migration, step: int, name: str, start: float) -> None:
         self.recorder.phases.append(PhaseRecord(mig.id, step, name, start, self.env.now))
 
@@ -78,13 +95,13 @@ class Hmc:
             yield from self.fail(mig, cause)
         finally:
             self.admission.release(mig)
-            mig.pages = mig.writes = mig.reads = None  # the bitmaps are no longer needed
 
     def run(self, mig: Migration):
-        yield self.env.timeout(mig.spec.start)
-        self.recorder.event(self.env.now, mig.id, "hmc", "migrlpar", f"-o m -t {mig.destination}")
+        plan, verdict = mig.plan, mig.verdict
+        yield self.env.timeout(plan.spec.start)
+        self.recorder.event(self.env.now, mig.id, "hmc", "migrlpar", f"-o m -t {plan.destination}")
         yield from self.timed(mig, 1, "requirements", self.steps.requirements)
-        if mig.mode == "inactive" and mig.partition.state == "running":
+        if plan.mode is Mode.INACTIVE and plan.partition.state == "running":
             yield from self.timed(mig, 2, "shutdown", self.steps.shutdown)
             self.ledger.shutdown(mig)
         start = self.env.now
@@ -93,27 +110,25 @@ class Hmc:
         problems = self.validate(mig) + self.admission.impossible(mig)
         self.phase(mig, 3, "validate", start)
         if problems:
-            mig.outcome, mig.reason = "validation_failed", "; ".join(problems)
-            mig.end = self.env.now
-            self.recorder.event(self.env.now, mig.id, "hmc", "validation_failed", mig.reason)
+            verdict.outcome, verdict.reason = Outcome.VALIDATION_FAILED, "; ".join(problems)
+            verdict.end = self.env.now
+            self.recorder.event(self.env.now, mig.id, "hmc", "validation_failed", verdict.reason)
             return
-        mig.queued = self.env.now
+        verdict.queued = self.env.now
         mig.lanes = yield self.admission.request(mig)
-        mig.admitted = self.env.now
-        if mig.lanes:
-            mig.src_msp, mig.dst_msp = mig.lanes[0].src.vios.name, mig.lanes[0].dst.vios.name
-            mig.path = mig.lanes[0].path
+        verdict.admitted = self.env.now
         self.recorder.event(self.env.now, mig.id, "hmc", "admitted",
                             ",".join(lane.name for lane in mig.lanes))
         yield from self.timed(mig, 4, "mapping", self.steps.mapping)
-        if mig.mode == "active" and self.free_memory(mig.destination) < mig.partition.memory:
-            raise Aborted(Failure(Entity.PLATFORM_FIRMWARE, "memory",
-                                  f"destination {mig.destination} cannot hold the shell partition: "
-                                  f"{fmt_bytes(max(0, self.free_memory(mig.destination)))} free, "
-                                  f"{fmt_bytes(mig.partition.memory)} needed"))
+        free = self.free_memory(plan.destination)
+        if plan.mode is Mode.ACTIVE and free < plan.partition.memory:
+            raise Aborted(Failure(Entity.PLATFORM_FIRMWARE, FailureKind.MEMORY,
+                                  f"destination {plan.destination} cannot hold the shell partition: "
+                                  f"{fmt_bytes(max(0, free))} free, "
+                                  f"{fmt_bytes(plan.partition.memory)} needed"))
         yield from self.timed(mig, 5, "prepare", self.steps.prepare)
         self.ledger.prepare(mig)
-        if mig.mode == "active":
+        if plan.mode is Mode.ACTIVE:
             yield from self.active_steps(mig)
         else:
             yield from self.timed(mig, 6, "transfer", self.steps.profiles)
@@ -121,111 +136,110 @@ class Hmc:
         yield from self.timed(mig, 9, "complete", self.steps.cleanup)
         self.ledger.complete(mig)
         self.admission.release(mig)
-        mig.outcome = "completed"
-        mig.end = self.env.now
-        if mig.mode == "inactive":
+        verdict.outcome = Outcome.COMPLETED
+        verdict.end = self.env.now
+        if plan.mode is Mode.INACTIVE:
             yield from self.timed(mig, 10, "activate", self.steps.activate)
             self.ledger.activate(mig)
         yield from self.timed(mig, 11, "post", self.steps.post)
 
     def active_steps(self, mig: Migration):
-        env = self.env
-        src, dst = self.hypervisors[mig.source], self.hypervisors[mig.destination]
+        env, plan = self.env, mig.plan
+        src, dst = self.hypervisors[plan.source], self.hypervisors[plan.destination]
         # step 6: the HMC moves the profiles while the MSPs move memory
         start = env.now
         mig.enter("transfer")
-        mig.stream = VasiStream(env, mig.id, self.recorder)
+        stream = mig.stream = VasiStream(env, mig.id, self.recorder)
         mig.precopy_done, mig.state_sent = env.event(), env.event()
         src.open(mig)
-        mig.stream.set(State.ENABLED, src.scope)
-        mover = Mover(env, mig, src, dst, self.recorder)
+        stream.set(State.ENABLED, src.scope)
+        mover = Mover(env, mig, src, dst, self.recorder, self.scenario.mover.tcp_window,
+                      audit=src.audit)
+        self.movers.append(mover)
         mig.mover = env.process(mover.run())
-        yield env.all_of([env.timeout(self.steps.profiles), mig.precopy_done])
+        mig.mover.defused = True  # its failure is read by wait() below
+        yield from self.wait(mig, env.all_of([env.timeout(self.steps.profiles), mig.precopy_done]))
         self.phase(mig, 6, "transfer", start)
         # step 7: the HMC suspends; the OS sees SUSPENDING at its next VASI poll and suspends
+        # (PowerVM); QEMU and Xen stop the vCPUs themselves
         start = env.now
         mig.enter("suspend")
-        mig.stream.set(State.SUSPENDING, "hmc", mig.stop_reason)
-        poll = self.hyp.os_poll
+        stream.set(State.SUSPENDING, "hmc", mig.tally.stop_reason)
+        poll = self.hyp.os_poll if plan.policy.os_cooperates else 0.0
         if poll > 0:
-            since = env.now - mig.stream.times[State.ENABLED]
-            yield env.timeout((poll - since % poll) % poll)
+            since = env.now - stream.times[State.ENABLED]
+            yield from self.wait(mig, env.timeout((poll - since % poll) % poll))
         yield from self.os_suspend(mig)
-        mig.stream.set(State.SUSPENDED, f"{mig.partition.name}.os")
+        stream.set(State.SUSPENDED, f"{plan.partition.name}.os")
         env.process(dst.resume(mig))
-        yield mig.stream.when[State.RESUMED]
+        yield from self.wait(mig, stream.when[State.RESUMED])
         self.phase(mig, 7, "suspend", start)
         # step 8: running on the destination; pages still arriving until COMPLETED
         start = env.now
         mig.enter("resume")
-        yield mig.stream.when[State.COMPLETED]
+        yield from self.wait(mig, stream.when[State.COMPLETED])
         self.phase(mig, 8, "resume", start)
 
     def os_suspend(self, mig: Migration):
         """The OS suspends (H_JOIN, ibm,suspend-me). A refused attempt is retried after 1 ms,
         10 ms, 100 ms and 1 s; after the fifth the OS signals H_VASI_SIGNAL CANCEL with entity
         MIGRATING_PARTITION (Linux pseries/mobility.c, S5)."""
-        actor = f"{mig.partition.name}.os"
+        actor = f"{mig.plan.partition.name}.os"
         for attempt in range(1, min(mig.suspend_refusals, len(SUSPEND_RETRIES) + 1) + 1):
             self.recorder.event(self.env.now, mig.id, actor, "suspend_refused", f"attempt {attempt}")
             if attempt > len(SUSPEND_RETRIES):
                 self.recorder.event(self.env.now, mig.id, actor, "CANCEL", "H_VASI_SIGNAL")
-                raise Aborted(Failure(Entity.MIGRATING_PARTITION, "suspend",
+                raise Aborted(Failure(Entity.MIGRATING_PARTITION, FailureKind.SUSPEND,
                                       f"the OS refused to suspend {attempt} times"))
-            yield self.env.timeout(SUSPEND_RETRIES[attempt - 1])
-        yield self.env.timeout(self.hyp.suspend)
+            yield from self.wait(mig, self.env.timeout(SUSPEND_RETRIES[attempt - 1]))
+        yield from self.wait(mig, self.env.timeout(self.hyp.suspend))
 
     # -- stop, abort, recover --------------------------------------------------------------------
     def stop(self, mig: Migration, fault) -> None:
         """`migrlpar -o s`: stop ``mig`` if it has not suspended yet (else it is refused)."""
+        verdict = mig.verdict
         late = mig.stream is not None and mig.stream.state not in (State.ENABLED, State.SUSPENDING)
-        if mig.outcome != "pending" or late or mig.ending or not mig.process.is_alive:
+        if verdict.outcome is not Outcome.PENDING or late or verdict.abort_entity:
+            state = verdict.outcome if verdict.outcome is not Outcome.PENDING else "past suspend"
             self.recorder.event(self.env.now, mig.id, "hmc", "stop_refused",
-                                f"migrlpar -o s: migration is {mig.outcome if mig.outcome != 'pending' else 'past suspend'}")
+                                f"migrlpar -o s: migration is {state}")
             return
         self.recorder.event(self.env.now, mig.id, "hmc", "migrlpar", "-o s")
         mig.stop = fault
-        mig.process.interrupt(Failure(Entity.ORCHESTRATOR, "stop", "stopped by the user (migrlpar -o s)"))
+        assert mig.process is not None
+        mig.process.interrupt(Failure(Entity.ORCHESTRATOR, FailureKind.STOP,
+                                      "stopped by the user (migrlpar -o s)"))
 
     def fail(self, mig: Migration, cause: Failure):
         """End ``mig`` for ``cause``: aborted (the partition keeps running on the source, the
         destination is cleaned up), stopped (until `migrlpar -o r`), or lost (after resume)."""
-        mig.ending = True
-        env = self.env
-        if mig.mover is not None and mig.mover.is_alive and env.active_process is not mig.mover:
+        env, plan, verdict = self.env, mig.plan, mig.verdict
+        if mig.mover is not None and not mig.mover.triggered:
             mig.mover.interrupt(cause)
-        mig.abort_entity = cause.entity.name
+        verdict.abort_entity = cause.entity.name
         state = mig.stream.state if mig.stream is not None else None
-        if state is not None and state is not State.ABORTED:
+        if mig.stream is not None and state is not State.ABORTED:
             mig.stream.set(State.ABORTED, "hmc" if cause.entity is Entity.ORCHESTRATOR else
-                           self.hypervisors[mig.source].scope, str(cause))
+                           self.hypervisors[plan.source].scope, str(cause))
         if state is State.RESUMED:
-            missing = mig.pages.dirty if mig.pages is not None else 0
-            mig.outcome = "lost"
-            mig.reason = (f"{cause}; the partition was running on {mig.destination} and "
-                          f"{missing} pages were still on {mig.source}")
-            mig.end = env.now
-            self.recorder.event(env.now, mig.id, "hmc", "partition_lost", mig.reason)
+            missing = mig.session.fluid.pending(normal_only=True) if mig.session else 0.0
+            verdict.outcome = Outcome.LOST
+            verdict.reason = (f"{cause}; the partition was running on {plan.destination} and "
+                              f"{missing:.0f} pages were still on {plan.source}")
+            verdict.end = env.now
+            self.recorder.event(env.now, mig.id, "hmc", "partition_lost", verdict.reason)
             return
-        self._check_intact(mig)
-        mig.reason = str(cause)
+        verdict.reason = str(cause)
         if mig.stop is not None:
             if not mig.stop.recover:
-                mig.outcome, mig.end = "stopped", env.now
-                mig.reason += "; not recovered (migrlpar -o r not run)"
+                verdict.outcome, verdict.end = Outcome.STOPPED, env.now
+                verdict.reason += "; not recovered (migrlpar -o r not run)"
                 return
             yield env.timeout(mig.stop.recover_after)
             self.recorder.event(env.now, mig.id, "hmc", "migrlpar", "-o r")
         self.ledger.abort(mig)
-        mig.outcome, mig.end = "aborted", env.now
-        self.recorder.event(env.now, mig.id, "hmc", "aborted", mig.reason)
-
-    def _check_intact(self, mig: Migration) -> None:
-        """Audit: the source copy is authoritative until resume; the mover only read it."""
-        pages = mig.pages
-        if pages is not None and pages.audit:
-            if pages.n_to_send != int(pages.to_send.sum()) or pages.n_log != int(pages.log.sum()):
-                raise AssertionError(f"{mig.id}: page counters disagree with the bitmaps")
+        verdict.outcome, verdict.end = Outcome.ABORTED, env.now
+        self.recorder.event(env.now, mig.id, "hmc", "aborted", verdict.reason)
 
 
 #: Waits between refused suspend attempts (Linux pseries/mobility.c, S5).

@@ -1,23 +1,37 @@
 """The POWER Hypervisor (PHYP) of one managed system.
 
-On the source it tracks the mobile partition's dirty pages (the partition keeps writing while
-pre-copy runs) and serves demand-paging requests after resume; on the destination it installs
-what the MSP hands it and resumes the partition (seed step 8) before every dirty page has
-arrived when the policy says so (SG24-7460 via Veritas SFHA 6.0: "resumes the partition on the
-destination system before all the dirty pages have been migrated").
+On the source it keeps the mobile partition's page session: the dirty bitmap and log that the
+partition's writes fill while pre-copy runs (:class:`~lpmsim.memory.PageFluid`), and it serves
+demand-paging requests after resume. On the destination it installs what the MSP hands it and
+resumes the partition (seed step 8) before every dirty page has arrived when the policy says so
+(SG24-7460 via Veritas SFHA 6.0: "resumes the partition on the destination system before all
+the dirty pages have been migrated").
 """
 
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import dataclass
+
 import simpy
 
 from lpmsim.actors.migration import Migration
 from lpmsim.actors.records import Recorder
 from lpmsim.actors.vasi import State
-from lpmsim.memory import PageState, writers_for
-from lpmsim.rng import stream
+from lpmsim.memory import PageFluid, Region, regions_of
 from lpmsim.scenario import Hypervisor as HypervisorParams
+
+
+@dataclass
+class PageSession:
+    """The source hypervisor's view of one migrating partition's memory."""
+
+    regions: list[Region]
+    fluid: PageFluid
+    opened: float
+
+    @property
+    def touched_pages(self) -> float:
+        return sum(r.pages for r in self.regions if r.normal)
 
 
 class Hypervisor:
@@ -27,49 +41,29 @@ class Hypervisor:
         self.system = system
         self.params = params
         self.recorder = recorder
-        self.seed = seed
+        self.seed = seed  # the engine draws no random numbers today; kept for workload models
         self.audit = audit
         self.scope = f"{system}.hypervisor"
 
     # -- source side -------------------------------------------------------------------------
-    def open(self, mig: Migration) -> None:
-        """Enter migration mode: build the page state; pass 1 will send every touched page."""
-        p = mig.partition
-        mig.pages = PageState(p.pages, p.sent_pages, audit=self.audit,
-                              log_mode=mig.spec.policy.dirty_log)
-        mig.writes, mig.reads = writers_for(p, stream(self.seed, "writes", mig.id),
-                                            stream(self.seed, "reads", mig.id))
-        mig.last_write = self.env.now
-
-    def run_workload(self, mig: Migration) -> int:
-        """Apply the partition's writes since the last call (it is running on the source)."""
-        dt = self.env.now - mig.last_write
-        mig.last_write = self.env.now
-        return sum(mig.pages.write(w) for w in mig.writes.pages(dt))
-
-    def demand(self, mig: Migration, touched: list) -> int:
-        """Demand-paging requests from the destination: send the touched pages not yet there."""
-        return sum(mig.pages.fetch(np.arange(w.start, w.stop) if isinstance(w, slice) else w)
-                   for w in touched)
-
-    def chunk_pages(self, mig: Migration) -> int:
-        chunk = self.params.chunk
-        if chunk == "auto":
-            chunk = max(16 * 2**20, mig.partition.sent_pages * mig.partition.page_size // 2048)
-        return max(1, chunk // mig.partition.page_size)
+    def open(self, mig: Migration) -> PageSession:
+        """Enter migration mode: the page session of ``mig``'s partition (nothing dirty yet; the
+        mover fills the bitmap when pass 1 starts)."""
+        plan = mig.plan
+        policy = plan.policy
+        regions = regions_of(plan.partition, page_wire=plan.page_wire_bytes,
+                             zero_cost=policy.zero_page_bytes)
+        fluid = PageFluid(regions, self.env.now,
+                          clear_on_send=plan.spec.policy.dirty_log == "clear-on-send")
+        mig.session = PageSession(regions, fluid, self.env.now)
+        return mig.session
 
     # -- destination side --------------------------------------------------------------------
     def resume(self, mig: Migration):
         """Process: once the partition state has arrived, resume the partition here."""
+        assert mig.state_sent is not None and mig.stream is not None
         yield mig.state_sent
         yield self.env.timeout(self.params.resume)
         if mig.stream.state is State.ABORTED:
             return  # aborted while suspended: the partition resumes on the source instead
-        mig.last_write = self.env.now  # from now on its accesses happen on the destination
         mig.stream.set(State.RESUMED, self.scope)
-
-    def touches(self, mig: Migration) -> list:
-        """The pages the resumed partition touched (reads and writes) since the last call."""
-        dt = self.env.now - mig.last_write
-        mig.last_write = self.env.now
-        return mig.writes.pages(dt) + mig.reads.pages(dt)

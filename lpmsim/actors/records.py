@@ -31,10 +31,11 @@ class PassRecord:
     stage: str      # "precopy", "suspended" (sent while suspended) or "postcopy"
     start: float
     end: float
-    pages: int      # memory pages sent
+    pages: float    # normal (non-zero) memory pages sent
     bytes: float    # bytes on the wire
-    dirty_end: int  # pages not yet current on the destination when the pass ended
-    demand_pages: int = 0
+    dirty_end: float  # pages not yet current on the destination when the pass ended
+    demand_pages: float = 0.0
+    zero_pages: float = 0.0  # zero pages sent (QEMU scans all RAM; 9 bytes each)
 
 
 @dataclass

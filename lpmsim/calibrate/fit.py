@@ -30,7 +30,7 @@ from scipy.optimize import least_squares
 
 from lpmsim.calibrate.observations import CalibrationError, Observation
 from lpmsim.scenario import Scenario, ScenarioError, scenario_from_dict
-from lpmsim.simulate import simulate
+from lpmsim.world import simulate
 
 GROUPS = ("msp", "rate", "working_set", "hmc", "clean_fraction")
 HMC_STEPS = ("validate", "mapping", "prepare", "cleanup")
@@ -82,10 +82,10 @@ def _fmt_bw(v):
 
 def parameters(sc: Scenario, observed: set[str], groups=GROUPS) -> list[Param]:
     """The open parameters the observed migrations depend on, with bounds and current values."""
-    from lpmsim.simulate.world import build_migrations
+    from lpmsim.world.run import build_migrations
 
     params: list[Param] = []
-    migs = {m.partition.name: m for m in build_migrations(sc)}
+    migs = {m.plan.partition.name: m.plan for m in build_migrations(sc)}
     vios = {v.name: v for v in sc.vios}
     if "msp" in groups:
         pairs = sorted({(migs[p].src_msp, migs[p].dst_msp) for p in observed

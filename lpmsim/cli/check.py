@@ -10,7 +10,7 @@ import click
 from lpmsim.cli.common import EXIT_NO, fail, load, overlay_option, set_option
 from lpmsim.results.baseline import (BaselineError, compare, format_table, load_baseline,
                                      parse_tolerance)
-from lpmsim.simulate import simulate
+from lpmsim.world import simulate
 
 
 @click.command()

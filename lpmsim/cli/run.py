@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from lpmsim.cli.common import load, overlay_option, set_option
-from lpmsim.simulate import simulate
+from lpmsim.world import simulate
 
 
 @click.command()

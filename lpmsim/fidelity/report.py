@@ -15,7 +15,7 @@ import pandas as pd
 
 from lpmsim.fidelity.cases import Case
 from lpmsim.results import RunResult
-from lpmsim.simulate import simulate
+from lpmsim.world import simulate
 from lpmsim.units import fmt_bytes, fmt_duration
 
 #: metric -> (label, how to format a value)

@@ -34,7 +34,8 @@ class Flow:
     """
 
     __slots__ = ("path", "size", "owner", "started", "ended", "done", "background",
-                 "_net", "_links", "_cap", "_class", "_rate", "_sent", "_finish", "_active")
+                 "_net", "_links", "_cap", "_class", "_rate", "_sent", "_finish", "_active",
+                 "_watch")
 
     def __init__(self, net: Network, path: Sequence[str], links: tuple[int, ...], size: float,
                  cap: float, owner: object, background: bool = False) -> None:
@@ -53,6 +54,7 @@ class Flow:
         self._sent = 0.0
         self._finish = math.inf
         self._active = False
+        self._watch: simpy.Event | None = None
 
     @property
     def active(self) -> bool:
@@ -83,6 +85,21 @@ class Flow:
     def cap(self) -> float | None:
         """Its own rate limit in bytes/s, or None when only the links bound it."""
         return None if self._cap == math.inf else self._cap
+
+    def rate_changes(self) -> simpy.Event:
+        """An event that succeeds (with the new rate) the next time the network gives this flow
+        another rate, or when it leaves the network: a ``when_*`` condition, not a poll."""
+        if self._watch is None:
+            self._watch = self._net.env.event()
+            if not self._active:
+                self._fire(0.0)
+        assert self._watch is not None
+        return self._watch
+
+    def _fire(self, rate: float) -> None:
+        watch, self._watch = self._watch, None
+        if watch is not None and not watch.triggered:
+            watch.succeed(rate)
 
     def set_cap(self, cap: float | None) -> None:
         """Change its cap (bytes/s, None for none); the rates of all flows are re-allocated."""

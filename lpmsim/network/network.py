@@ -220,6 +220,8 @@ class Network:
         flow._active = False
         flow._rate = 0.0
         flow.ended = self.env.now
+        if flow._watch is not None:
+            flow._fire(0.0)
 
     def _end_background(self, flow: Flow) -> None:
         if flow._active:
@@ -268,6 +270,8 @@ class Network:
         for key, flows in groups.items():
             rate = allocation.rates[key]
             for flow in flows:
+                if flow._watch is not None and rate != flow._rate:
+                    flow._fire(rate)
                 flow._rate = rate
                 if rate > 0:
                     finish = flow._finish = now + (flow.size - flow._sent) / rate

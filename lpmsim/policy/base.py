@@ -1,41 +1,64 @@
 """Convergence policies: when pre-copy stops, what is sent while the partition is suspended,
 and whether it resumes before every page has arrived (post-copy).
 
-A policy is a small object the source mover asks after every chunk (``pass_done=False``) and at
-the end of every pass (``pass_done=True``). It never touches SimPy or page bitmaps: it reads a
-:class:`Progress` snapshot and answers with a stop reason or ``None``.
+Two families, by how the hypervisor decides:
+
+- **pass policies** (PowerVM, Xen): pass k sends the pages dirty when it began; the rule is
+  tested at every pass end, and (PowerVM) continuously against a target of stale pages, whose
+  crossing instant the mover computes exactly;
+- **window policies** (QEMU): the migration thread sends in rate-limit windows and, at each,
+  compares the pending bytes with measured bandwidth x downtime limit; the dirty bitmap is
+  synced only when pending falls below that threshold.
+
+A policy never touches SimPy or page state: it answers questions with numbers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal, Protocol
 
-StopReason = Literal["converged", "pass_limit", "timeout"]
-
-
-@dataclass(frozen=True)
-class Progress:
-    elapsed: float          # seconds since pre-copy began
-    passes: int             # the current (or just finished) pass, 1-based
-    pass_done: bool         # True at the end of a pass
-    dirty_pages: int        # pages whose newest content is not on the destination
-    sent_pages: int         # pages of pass 1 (touched, not unused)
-    page_wire_bytes: int    # bytes one page costs on the wire
-    bandwidth: float | None  # measured over windows of at least the policy's window; None yet
+from lpmsim.kinds import StopReason
 
 
 class Policy(Protocol):
     name: str
+    #: "pass" (PowerVM, Xen) or "window" (QEMU): see the module docstring.
+    scan: Literal["pass", "window"]
     #: "state": resume once the partition state has arrived (pages follow: post-copy);
     #: "all": the partition stays suspended until every dirty page has been sent.
     suspended_send: Literal["state", "all"]
     page_header: int
-    zero_page_bytes: int          # cost of a never-touched page in pass 1 (0 = not sent)
-    bandwidth_window: float       # seconds; how the mover measures bandwidth
+    zero_page_bytes: int          # cost of a never-touched page when scanned (0 = not sent)
+    #: True when the OS suspends itself at its next VASI poll (PowerVM); False when the
+    #: hypervisor stops the vCPUs (QEMU vm_stop_force_state, Xen).
+    os_cooperates: bool
 
     def precopy_cap(self) -> float | None:
         """A rate limit during pre-copy (bytes/s), lifted at switchover; None = none."""
 
-    def stop(self, p: Progress) -> StopReason | None:
-        """Why pre-copy should stop now, or None to go on."""
+
+class PassPolicy(Policy, Protocol):
+    #: seconds of pre-copy after which it stops (inf = never)
+    timeout: float
+
+    def stop_target(self, passes: int, touched: float) -> float | None:
+        """Stop as soon as at most this many pages are stale (None: only at pass ends)."""
+
+    def at_pass_end(self, passes: int, stale: float, touched: float) -> StopReason | None:
+        """Why pre-copy should stop now that pass ``passes`` ended, or None to go on."""
+
+
+class WindowPolicy(Policy, Protocol):
+    window: float
+
+    def threshold(self, bandwidth: float) -> float:
+        """Pending bytes below which the bitmap is synced and the switchover tested."""
+
+    def setup_time(self, ram_pages: float) -> float:
+        """Seconds of setup (the first bitmap sync) for a guest of ``ram_pages`` pages."""
+
+    def sync_time(self, dirty_pages: float) -> float:
+        """Seconds one bitmap sync holds the lock, finding ``dirty_pages`` dirty pages."""
+
+
+__all__ = ["PassPolicy", "Policy", "StopReason", "WindowPolicy"]

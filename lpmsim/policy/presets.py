@@ -3,47 +3,71 @@
 
 from __future__ import annotations
 
-from lpmsim.policy.base import Progress, StopReason
+import math
+
+from lpmsim.kinds import StopReason
 from lpmsim.scenario.policies import PowerVMOptions, QemuOptions, XenOptions
 
 
 class PowerVM:
     """Re-send dirty pages until a sufficient share is clean, the pass limit or the timeout
-    (SG24-7460 via Veritas SFHA 6.0); resume before the remaining dirty pages arrive."""
+    (SG24-7460 via Veritas SFHA 6.0); resume before the remaining dirty pages arrive.
+
+    Pass 1 always completes before any rule applies: IBM's prior-art description of the
+    mechanism, IPCOM000226906D (2013; shared/reference/ibm-lpm-facts.md S36): "the first
+    transfer copies the entire memory in one pass", then changed pages are sent again."""
 
     name = "powervm"
+    scan = "pass"
     zero_page_bytes = 0
-    bandwidth_window = 0.1
+    os_cooperates = True
 
     def __init__(self, opts: PowerVMOptions):
         self.opts = opts
         self.suspended_send = opts.suspended_send
         self.page_header = opts.page_header
+        self.timeout = opts.precopy_timeout
 
     def precopy_cap(self) -> float | None:
         return None
 
-    def stop(self, p: Progress) -> StopReason | None:
-        if p.dirty_pages <= (1 - self.opts.clean_fraction) * p.sent_pages:
-            return "converged"
-        if p.elapsed >= self.opts.precopy_timeout:
-            return "timeout"
-        if p.pass_done and p.passes >= self.opts.max_passes:
-            return "pass_limit"
+    def stop_target(self, passes: int, touched: float) -> float | None:
+        return (1 - self.opts.clean_fraction) * touched if passes > 1 else None
+
+    def at_pass_end(self, passes: int, stale: float, touched: float) -> StopReason | None:
+        if stale <= (1 - self.opts.clean_fraction) * touched * (1 + 1e-9):
+            return StopReason.CONVERGED
+        if passes >= self.opts.max_passes:
+            return StopReason.PASS_LIMIT
         return None
 
 
 class Qemu:
-    """QEMU migration_iteration_run: switch over when pending < bandwidth x downtime-limit."""
+    """QEMU 7.2's pre-copy (see :mod:`lpmsim.actors.qemu` for the loop, rule by rule):
+
+    - ``migration_update_counters`` (migration.c): at the end of each >= 100 ms window,
+      bandwidth = bytes sent in it / its length, threshold_size = bandwidth x downtime-limit;
+    - ``migration_iteration_run`` + ``ram_save_pending`` (ram.c): if pending (dirty pages x
+      4 KiB, zero pages included) < threshold, sync the bitmap and test again; below it still:
+      ``migration_completion``, else another ``qemu_savevm_state_iterate``;
+    - ``qemu_file_rate_limit``: max-bandwidth / XFER_LIMIT_RATIO (10) bytes per window;
+      ``migration_completion`` sets the limit to INT64_MAX for the last copy.
+
+    Later versions: 8.0 splits ``ram_save_pending`` into estimate/exact (same rule); 8.1 moves
+    the rate limit into ``migration_rate_limit`` (same quota); 9.0 fixes the TCG dirty-bitmap
+    bug the qemu-dev measurements work around (03bfc2188f)."""
 
     name = "qemu"
+    scan = "window"
     suspended_send = "all"
+    os_cooperates = False
 
     def __init__(self, opts: QemuOptions):
         self.opts = opts
         self.page_header = opts.page_header
         self.zero_page_bytes = opts.zero_page_bytes
-        self.bandwidth_window = opts.bandwidth_window
+        self.window = opts.bandwidth_window
+        self.timeout = math.inf
 
     def precopy_cap(self) -> float | None:
         return self.opts.max_bandwidth or None
@@ -52,39 +76,47 @@ class Qemu:
         """threshold_size = bandwidth x downtime-limit (bytes)."""
         return bandwidth * self.opts.downtime_limit
 
-    def stop(self, p: Progress) -> StopReason | None:
-        if p.bandwidth is not None and p.dirty_pages * p.page_wire_bytes < self.threshold(p.bandwidth):
-            return "converged"
-        if self.opts.max_passes and p.pass_done and p.passes >= self.opts.max_passes:
-            return "pass_limit"
-        return None
+    def setup_time(self, ram_pages: float) -> float:
+        assert self.opts.setup_fixed is not None and self.opts.setup_per_page is not None
+        return self.opts.setup_fixed + self.opts.setup_per_page * ram_pages
+
+    def sync_time(self, dirty_pages: float) -> float:
+        assert self.opts.sync_fixed is not None and self.opts.sync_per_page is not None
+        return self.opts.sync_fixed + self.opts.sync_per_page * dirty_pages
 
 
 class Xen:
     """Xen v2 simple_precopy_policy: stop when dirty < 50 pages or after 5 iterations."""
 
     name = "xen"
+    scan = "pass"
     suspended_send = "all"
     zero_page_bytes = 0
-    bandwidth_window = 0.1
+    os_cooperates = False
 
     def __init__(self, opts: XenOptions):
         self.opts = opts
         self.page_header = opts.page_header
+        self.timeout = math.inf
 
     def precopy_cap(self) -> float | None:
         return None
 
-    def stop(self, p: Progress) -> StopReason | None:
-        if not p.pass_done:
-            return None
-        if p.dirty_pages < self.opts.target_dirty_count:
-            return "converged"
-        if p.passes >= self.opts.max_iterations:
-            return "pass_limit"
+    def stop_target(self, passes: int, touched: float) -> float | None:
+        return None
+
+    def at_pass_end(self, passes: int, stale: float, touched: float) -> StopReason | None:
+        if stale < self.opts.target_dirty_count:
+            return StopReason.CONVERGED
+        if passes >= self.opts.max_iterations:
+            return StopReason.PASS_LIMIT
         return None
 
 
-def make_policy(opts: PowerVMOptions | QemuOptions | XenOptions):
+def make_policy(opts: PowerVMOptions | QemuOptions | XenOptions) -> PowerVM | Qemu | Xen:
     """The policy object for a migration's options."""
-    return {"powervm": PowerVM, "qemu": Qemu, "xen": Xen}[opts.preset](opts)
+    if isinstance(opts, QemuOptions):
+        return Qemu(opts)
+    if isinstance(opts, XenOptions):
+        return Xen(opts)
+    return PowerVM(opts)

@@ -7,46 +7,72 @@ from dataclasses import asdict
 
 import pandas as pd
 
-from lpmsim.actors.migration import Migration
+from lpmsim.actors.migration import MigrationRecord
 from lpmsim.actors.records import EventRecord, PassRecord, PhaseRecord, Recorder
 from lpmsim.actors.vasi import State
+from lpmsim.kinds import Mode, Outcome, Stage
 
 MIGRATION_COLUMNS = [
     "migration", "partition", "source", "destination", "mode", "policy", "outcome", "reason",
-    "stop_reason", "start_s", "queue_wait_s", "suspend_s", "resume_s", "completed_s", "end_s",
-    "total_time_s", "precopy_s", "downtime_s", "postcopy_s", "bytes_sent", "precopy_bytes",
-    "suspended_bytes", "postcopy_bytes", "passes", "demand_faults", "demand_bytes",
-    "fault_wait_s", "memory_bytes", "touched_bytes",
+    "stop_reason", "start_s", "queue_wait_s", "setup_s", "suspend_s", "resume_s", "completed_s",
+    "end_s", "total_time_s", "precopy_s", "downtime_s", "postcopy_s", "bytes_sent",
+    "precopy_bytes", "suspended_bytes", "postcopy_bytes", "ram_bytes", "passes", "syncs",
+    "normal_pages", "zero_pages", "demand_requests", "demand_pages", "demand_faults",
+    "demand_bytes", "fault_wait_s", "memory_bytes", "touched_bytes",
     "priority", "admitted_s", "released_s", "src_msp", "dst_msp", "msp_pairs", "abort_entity",
-    "failovers", "resent_bytes",
+    "failovers", "resent_bytes", "steady",
 ]
+#: Columns of closed vocabularies, stored as categoricals.
+CATEGORIES = {"mode": [m.value for m in Mode], "outcome": [o.value for o in Outcome],
+              "policy": ["powervm", "qemu", "xen"]}
 
 
-def migration_row(m: Migration) -> dict:
-    times = m.stream.times if m.stream else {}
-    t = {s: times.get(s, math.nan) for s in State}
-    start = m.spec.start
+def migration_row(m: MigrationRecord) -> dict:
+    plan, verdict, tally = m.plan, m.verdict, m.tally
+    t = {s: m.times.get(s, math.nan) for s in State}
+    start = plan.spec.start
+    sent = sum(tally.bytes.values())
+    state = 0.0 if math.isnan(t[State.SUSPENDED]) else _state_bytes(m)
     return {
-        "migration": m.id, "partition": m.partition.name, "source": m.source,
-        "destination": m.destination, "mode": m.mode, "policy": m.policy.name,
-        "outcome": m.outcome, "reason": m.reason, "stop_reason": m.stop_reason,
-        "start_s": start, "queue_wait_s": m.admitted - m.queued,
+        "migration": plan.id, "partition": plan.partition.name, "source": plan.source,
+        "destination": plan.destination, "mode": plan.mode.value, "policy": plan.policy.name,
+        "outcome": verdict.outcome.value, "reason": verdict.reason or None,
+        "stop_reason": tally.stop_reason or None,
+        "start_s": start, "queue_wait_s": verdict.admitted - verdict.queued,
+        "setup_s": tally.setup_s,
         "suspend_s": t[State.SUSPENDED], "resume_s": t[State.RESUMED],
-        "completed_s": t[State.COMPLETED], "end_s": m.end,
-        "total_time_s": m.end - start,
+        "completed_s": t[State.COMPLETED], "end_s": verdict.end,
+        "total_time_s": verdict.end - start,
         "precopy_s": t[State.SUSPENDING] - t[State.ENABLED],
         "downtime_s": t[State.RESUMED] - t[State.SUSPENDED],
         "postcopy_s": t[State.COMPLETED] - t[State.RESUMED],
-        "bytes_sent": sum(m.bytes.values()), "precopy_bytes": m.bytes["precopy"],
-        "suspended_bytes": m.bytes["suspended"], "postcopy_bytes": m.bytes["postcopy"],
-        "passes": m.passes, "demand_faults": m.demand_faults, "demand_bytes": m.demand_bytes,
-        "fault_wait_s": m.fault_wait, "memory_bytes": m.partition.memory,
-        "touched_bytes": m.partition.sent_pages * m.partition.page_size,
-        "priority": m.spec.priority, "admitted_s": m.admitted, "released_s": m.released,
-        "src_msp": m.src_msp if m.lanes else None, "dst_msp": m.dst_msp if m.lanes else None,
-        "msp_pairs": ",".join(lane.name for lane in m.lanes), "abort_entity": m.abort_entity,
-        "failovers": m.failovers, "resent_bytes": m.resent_bytes,
+        "bytes_sent": sent, "precopy_bytes": tally.bytes[Stage.PRECOPY],
+        "suspended_bytes": tally.bytes[Stage.SUSPENDED],
+        "postcopy_bytes": tally.bytes[Stage.POSTCOPY], "ram_bytes": sent - state,
+        "passes": tally.passes, "syncs": tally.syncs,
+        "normal_pages": tally.normal_pages, "zero_pages": tally.zero_pages,
+        "demand_requests": tally.demand_requests, "demand_pages": tally.demand_pages,
+        "demand_faults": tally.demand_pages, "demand_bytes": tally.demand_bytes,
+        "fault_wait_s": tally.fault_wait_s, "memory_bytes": plan.partition.memory,
+        "touched_bytes": plan.partition.sent_pages * plan.partition.page_size,
+        "priority": plan.spec.priority, "admitted_s": verdict.admitted, "released_s": m.released,
+        "src_msp": m.src_msp, "dst_msp": m.dst_msp, "msp_pairs": ",".join(m.lanes) or None,
+        "abort_entity": verdict.abort_entity or None,
+        "failovers": tally.failovers, "resent_bytes": tally.resent_bytes,
+        "steady": tally.steady or None,
     }
+
+
+def categorize(table: pd.DataFrame) -> pd.DataFrame:
+    """Store the closed vocabularies (mode, outcome, policy) as categoricals."""
+    for column, values in CATEGORIES.items():
+        if column in table:
+            table[column] = pd.Categorical(table[column], categories=values)
+    return table
+
+
+def _state_bytes(m: MigrationRecord) -> float:
+    return float(m.state_bytes)
 
 
 def _frame(records: list, cls) -> pd.DataFrame:
@@ -54,9 +80,11 @@ def _frame(records: list, cls) -> pd.DataFrame:
     return pd.DataFrame([asdict(r) for r in records], columns=columns)
 
 
-def build_frames(migrations: list[Migration], rec: Recorder) -> dict[str, pd.DataFrame]:
+def build_frames(migrations: list[MigrationRecord], rec: Recorder) -> dict[str, pd.DataFrame]:
+    table = categorize(pd.DataFrame([migration_row(m) for m in migrations],
+                                    columns=MIGRATION_COLUMNS))
     frames = {
-        "migrations": pd.DataFrame([migration_row(m) for m in migrations], columns=MIGRATION_COLUMNS),
+        "migrations": table,
         "phases": _frame(rec.phases, PhaseRecord),
         "passes": _frame(rec.passes, PassRecord).rename(columns={"pass_no": "pass"}),
         "events": _frame(rec.events, EventRecord),

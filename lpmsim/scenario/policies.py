@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
 from lpmsim.inventory.types import STRICT, Bandwidth, Duration, Fraction, Size
 
@@ -42,28 +42,77 @@ class PowerVMOptions(BaseModel):
 
 
 class QemuOptions(BaseModel):
-    """QEMU/KVM pre-copy (migration/migration.c, migration/ram.c, migration/options.c,
-    qapi/migration.json): switch over when the pending bytes fall below measured bandwidth x
-    downtime-limit; the guest stays stopped until every page is sent; no pass limit."""
+    """QEMU 7.2 pre-copy (migration/migration.c, migration/ram.c, qapi/migration.json): the
+    migration thread sends in 100 ms rate-limit windows; at each it compares the pending bytes
+    with measured bandwidth x downtime-limit, syncs the dirty bitmap only below that threshold,
+    and stops the guest when pending is still below it after the sync; the last copy goes with
+    the rate limit lifted. No pass limit. Later versions differ in details named in
+    :mod:`lpmsim.policy.presets`.
+
+    ``accel`` picks the platform: how the dirty log behaves and what a bitmap sync costs. Its
+    defaults are in :data:`ACCEL_DEFAULTS`; any key given explicitly wins.
+    """
 
     model_config = STRICT
     preset: Literal["qemu"] = "qemu"
+    #: "kvm" (KVM_GET_DIRTY_LOG), "kvm-clear" (KVM_CLEAR_DIRTY_LOG: QEMU >= 4.0 on Linux >= 5.0),
+    #: "tcg" (softmmu dirty tracking, no KVM).
+    accel: Literal["kvm", "kvm-clear", "tcg"] = "kvm-clear"
     #: DEFAULT_MIGRATE_SET_DOWNTIME 300 (ms).
     downtime_limit: Duration = 0.300
     #: MAX_THROTTLE (128 << 20) bytes/s since QEMU 5.2; lifted at switchover. 0 = unlimited.
     max_bandwidth: Bandwidth = float(128 << 20)
-    #: BUFFER_DELAY 100 ms: bandwidth is measured over windows at least this long.
+    #: BUFFER_DELAY 100 ms: the rate-limit window and the bandwidth measurement period.
     bandwidth_window: Duration = 0.100
     #: A normal page costs page size + 8 bytes on the wire (save_normal_page, ram.c).
     page_header: Size = 8
-    #: A zero (never touched) page costs 8 + 1 bytes (save_zero_page_to_file, ram.c); QEMU's first
-    #: pass walks all guest RAM, so untouched pages are sent as zero pages.
+    #: A zero page costs 8 + 1 bytes (save_zero_page_to_file, ram.c); QEMU scans all guest RAM,
+    #: so never-touched pages are sent as zero pages, interleaved in address order.
     zero_page_bytes: Size = 9
-    #: 0 = no pass limit (QEMU has none).
+    #: Stop after this many bitmap syncs beyond setup (0 = no limit; QEMU has none).
     max_passes: int = Field(default=0, ge=0)
-    #: KVM_CLEAR_DIRTY_LOG (QEMU >= 4.0, Linux >= 5.0; P. Xu, qemu-devel May 2019) clears the
-    #: dirty log of a chunk just before it is sent: "clear-on-send". "sync" = older QEMU.
-    dirty_log: Literal["sync", "clear-on-send"] = "clear-on-send"
+    #: How writes are logged: "sync" (the log reaches the migration bitmap only at syncs: TCG,
+    #: KVM_GET_DIRTY_LOG) or "clear-on-send" (KVM_CLEAR_DIRTY_LOG clears a chunk's log just
+    #: before it is sent). Default: by ``accel``.
+    dirty_log: Literal["sync", "clear-on-send"] | None = None
+    #: Setup (ram_save_setup: bitmaps and the first sync): fixed seconds plus seconds per page of
+    #: guest RAM. Default: by ``accel``.
+    setup_fixed: Duration | None = None
+    setup_per_page: Duration | None = None
+    #: One later bitmap sync holds the big lock for fixed seconds plus seconds per dirty page
+    #: it finds. Default: by ``accel``.
+    sync_fixed: Duration | None = None
+    sync_per_page: Duration | None = None
+    #: The device state and the end of the stream inside the downtime (seconds, fixed).
+    #: Default: by ``accel``.
+    device_state: Duration | None = None
+
+    @model_validator(mode="after")
+    def _accel_defaults(self):
+        for key, value in ACCEL_DEFAULTS[self.accel].items():
+            if getattr(self, key) is None:
+                object.__setattr__(self, key, value)
+        return self
+
+
+#: Platform defaults of :class:`QemuOptions` by accelerator.
+#:
+#: - KVM: setup and syncs are fast (the README of shared/validation/qemu-dev: "~1 ms" without
+#:   the TCG workaround); sync and device-state costs are assumptions (1 ms fixed, 5 ms).
+#: - TCG (QEMU 7.2 with the +8 KiB RAM workaround for the TCG dirty-tracking bug fixed by
+#:   03bfc2188f in 9.0): estimated once over all 18 runs of shared/validation/qemu-dev/
+#:   measurements.csv by validation/qemu_dev/platform.py (never per run): setup = median
+#:   setup-time / RAM pages; the same per-page cost for every later sync (the workaround's
+#:   per-dirty-page TLB reset); device_state = intercept of downtime against the downtime's
+#:   RAM bytes.
+ACCEL_DEFAULTS: dict[str, dict] = {
+    "kvm": {"dirty_log": "sync", "setup_fixed": 0.001, "setup_per_page": 0.0,
+            "sync_fixed": 0.001, "sync_per_page": 0.0, "device_state": 0.005},
+    "kvm-clear": {"dirty_log": "clear-on-send", "setup_fixed": 0.001, "setup_per_page": 0.0,
+                  "sync_fixed": 0.001, "sync_per_page": 0.0, "device_state": 0.005},
+    "tcg": {"dirty_log": "sync", "setup_fixed": 0.0, "setup_per_page": 3.1e-6,
+            "sync_fixed": 0.0, "sync_per_page": 3.1e-6, "device_state": 0.010},
+}
 
 
 class XenOptions(BaseModel):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lpmsim.results import MIGRATION_COLUMNS
+from lpmsim.results import MIGRATION_COLUMNS, categorize
 from lpmsim.scenario import Scenario, ScenarioError, scenario_from_dict
 from lpmsim.scenario.errors import Problem
 from lpmsim.scenario.load import load_overlay
@@ -189,7 +189,7 @@ def _assemble(outcomes, index, pts, axes, scenarios) -> SweepResult:
         else:
             rows.extend(head | row for row in got)
     cols = RUN_COLUMNS + list(names.values()) + MIGRATION_COLUMNS
-    table = pd.DataFrame(rows, columns=cols)
+    table = categorize(pd.DataFrame(rows, columns=cols))
     failed_frame = pd.DataFrame(failed, columns=RUN_COLUMNS + list(names.values()) + ["error"])
     return SweepResult(table=table, failed=failed_frame, axes=axes, units=units, runs=len(index),
                        scenarios={p: sc.to_dict() for p, sc in enumerate(scenarios)})

@@ -16,7 +16,7 @@ Run = tuple[int, int, int]
 
 def run_batch(runs: list[Run], scenarios: dict[int, Scenario]) -> list[tuple[int, list[dict] | None, str]]:
     """Simulate ``runs``; return ``(run, migration rows, "")`` or ``(run, None, error)`` each."""
-    from lpmsim.simulate import simulate
+    from lpmsim.world import simulate
 
     out = []
     for run, point, seed in runs:

@@ -25,41 +25,41 @@ class Ledger:
         self.after: dict[str, Inventory] = {}
 
     def shutdown(self, mig: Migration) -> None:
-        self.inventory = changes.shutdown(self.inventory, mig.partition.name)
+        self.inventory = changes.shutdown(self.inventory, mig.plan.partition.name)
 
     def validate(self, mig: Migration) -> Validation:
         """Step 3 (`migrlpar -o m` validates first) against the inventory as it is now.
         Concurrency limits are not checked here: the HMC queues migrations past a limit."""
-        v = check_migration(self.inventory, mig.partition.name, mig.destination, mig.mode,
-                            **mig.spec.options.kwargs())
+        v = check_migration(self.inventory, mig.plan.partition.name, mig.plan.destination, mig.plan.mode,
+                            **mig.plan.spec.options.kwargs())
         self.validations[mig.id] = v
         return v
 
     def prepare(self, mig: Migration) -> None:
         self.before[mig.id] = self.inventory
         v = self.validations[mig.id]
-        self.inventory = changes.prepare(self.inventory, mig.partition.name, mig.destination,
-                                         v.mappings, dest_id=mig.spec.options.dest_id,
-                                         redundant_paging=mig.spec.options.redundant_paging)
+        self.inventory = changes.prepare(self.inventory, mig.plan.partition.name, mig.plan.destination,
+                                         v.mappings, dest_id=mig.plan.spec.options.dest_id,
+                                         redundant_paging=mig.plan.spec.options.redundant_paging)
 
     def transfer_profiles(self, mig: Migration) -> None:
-        self.inventory = changes.transfer_profiles(self.inventory, mig.partition.name)
+        self.inventory = changes.transfer_profiles(self.inventory, mig.plan.partition.name)
 
     def complete(self, mig: Migration) -> None:
-        self.inventory = changes.complete(self.inventory, mig.partition.name)
+        self.inventory = changes.complete(self.inventory, mig.plan.partition.name)
         self.after[mig.id] = self.inventory
 
     def activate(self, mig: Migration) -> None:
         """Step 10. The migration has completed; a failed activation (no free memory,
         processors or paging device on the destination) is noted, not raised."""
         try:
-            self.inventory = changes.activate(self.inventory, mig.partition.name,
-                                              redundant_paging=mig.spec.options.redundant_paging)
+            self.inventory = changes.activate(self.inventory, mig.plan.partition.name,
+                                              redundant_paging=mig.plan.spec.options.redundant_paging)
         except ValueError as exc:
             self.note(mig, "activation_failed", str(exc))
         self.after[mig.id] = self.inventory
 
     def abort(self, mig: Migration) -> None:
         if mig.id in self.before:
-            self.inventory = changes.abort(self.inventory, mig.partition.name)
+            self.inventory = changes.abort(self.inventory, mig.plan.partition.name)
         self.after[mig.id] = self.inventory

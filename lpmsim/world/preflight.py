@@ -4,11 +4,11 @@ path between them, a running partition for active mobility). The HMC's full vali
 
 from __future__ import annotations
 
-from lpmsim.actors.migration import Migration
+from lpmsim.actors.migration import Plan
 from lpmsim.scenario import Scenario
 
 
-def preflight(scenario: Scenario, mig: Migration) -> list[str]:
+def preflight(scenario: Scenario, mig: Plan) -> list[str]:
     problems = []
     if mig.mode == "active":
         if mig.partition.state != "running":

@@ -12,23 +12,24 @@ import simpy
 
 from lpmsim.actors.hmc import Hmc
 from lpmsim.actors.hypervisor import Hypervisor
-from lpmsim.actors.migration import Migration
 from lpmsim.actors.faults import Injector
+from lpmsim.actors.migration import Migration, Plan, record
 from lpmsim.actors.msp import Msp, cpu_link, msp_path
 from lpmsim.actors.records import Recorder
 from lpmsim.network import LinkSpec, Network
 from lpmsim.policy import make_policy
 from lpmsim.results import RunResult, build_frames
 from lpmsim.scenario import Scenario
-from lpmsim.simulate.ledger import Ledger
-from lpmsim.simulate.preflight import preflight
+from lpmsim.world.ledger import Ledger
+from lpmsim.kinds import Outcome
+from lpmsim.world.preflight import preflight
 
 
 def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False) -> RunResult:
     """Run every migration of ``scenario``. Same scenario and seed: identical results.
 
-    ``audit=True`` keeps per-page version stamps and checks at COMPLETED that every touched page
-    reached the destination after its last write (slower; for tests).
+    ``audit=True`` checks at every COMPLETED that no stale page is left, that the bytes add up
+    by stage and that every touched page went at least once (for tests).
     """
     if not isinstance(scenario, Scenario):
         raise TypeError(f'"scenario" must be a Scenario (see load_scenario), got {type(scenario).__name__}')
@@ -52,7 +53,7 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
                     note=lambda mig, event, detail: rec.event(env.now, mig.id, "hmc", event, detail))
 
     def validate(mig: Migration) -> list[str]:
-        problems = preflight(scenario, mig)
+        problems = preflight(scenario, mig.plan)
         found = ledger.validate(mig)
         for f in found.warnings:
             rec.event(env.now, mig.id, "hmc", "validation_warning", f"{f.code} {f.object}: {f.message}")
@@ -65,11 +66,16 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
     Injector(env, network, hmc, {m.id: m for m in migrations}, rec).start(scenario.faults,
                                                                           scenario.background)
     env.run(until=scenario.horizon)
+    for mover in hmc.movers:
+        mover.close(env.now)
     for mig in migrations:
-        if mig.outcome == "pending":
-            mig.outcome = "unfinished"
-            mig.reason = f"still running at the horizon ({scenario.horizon:g} s of simulated time)"
-    frames = build_frames(migrations, rec)
+        if mig.verdict.outcome is Outcome.PENDING:  # the run ends here, after the HMC
+            mig.verdict.outcome = Outcome.UNFINISHED
+            mig.verdict.reason = (f"still running at the horizon ({scenario.horizon:g} s of "
+                                  "simulated time)")
+            if mig.tally.steady:
+                mig.verdict.reason += f"; {mig.tally.steady}"
+    frames = build_frames([record(m, scenario.hypervisor.state_bytes) for m in migrations], rec)
     inventories = {"initial": ledger.initial, "final": ledger.inventory,
                    **{mid: {"before": ledger.before[mid], "after": ledger.after.get(mid)}
                       for mid in ledger.before}}
@@ -85,13 +91,13 @@ def build_migrations(scenario: Scenario) -> list[Migration]:
         seen[spec.partition] += 1
         mid = spec.partition if names[spec.partition] == 1 else f"{spec.partition}#{seen[spec.partition]}"
         part = inv.partition(spec.partition)
-        mig = Migration(id=mid, spec=spec, partition=part, source=part.system,
-                        destination=spec.destination, policy=make_policy(spec.policy), index=index)
+        first: dict = {}
         if spec.mode == "active":
-            src = inv.msps_of(mig.source)
-            dst = inv.msps_of(mig.destination)
+            src, dst = inv.msps_of(part.system), inv.msps_of(spec.destination)
             if src and dst:
-                mig.src_msp, mig.dst_msp = src[0].name, dst[0].name
-                mig.path = msp_path(src[0], dst[0])
-        out.append(mig)
+                first = {"src_msp": src[0].name, "dst_msp": dst[0].name,
+                         "path": msp_path(src[0], dst[0])}
+        out.append(Migration(Plan(id=mid, spec=spec, partition=part, source=part.system,
+                                  destination=spec.destination, policy=make_policy(spec.policy),
+                                  index=index, **first)))
     return out

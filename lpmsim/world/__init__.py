@@ -1,5 +1,5 @@
 """Build the world from a Scenario, run it, collect records -> RunResult."""
 
-from lpmsim.simulate.world import simulate
+from lpmsim.world.run import simulate
 
 __all__ = ["simulate"]

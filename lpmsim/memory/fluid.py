@@ -1,0 +1,248 @@
+"""A partition's page state during a migration, as a fluid over its address space.
+
+Picture the hypervisor's dirty bitmap laid out along the partition's addresses, 0 to 1, with a
+scan cursor moving along it and sending every dirty page it meets. The bitmap is kept as a few
+*pieces* (address ranges); in each piece, for each :class:`~lpmsim.memory.regions.Region`, the
+share of that region's pages that are dirty. Beside the bitmap is the dirty *log*: the pages
+written since the last sync, whose share has a closed form per region (``Region.logged``).
+
+- ``sync`` (QEMU's migration_bitmap_sync, a pass start for PowerVM and Xen) folds the log into
+  the bitmap: a share ``d`` dirty and ``l`` logged become ``1 - (1-d)(1-l)`` (writes are
+  independent of the bitmap, so the union has this expectation), and the log restarts.
+- ``send`` moves the cursor over exactly the pages a number of bytes pays for, clearing them.
+  Over clean pieces it moves for free. A scan that wraps (QEMU's find_dirty_block goes round
+  RAM, ram.c) continues at address 0; a pass-based scan stops at the end.
+- With ``clear_on_send`` (KVM_CLEAR_DIRTY_LOG) the log of a piece restarts when the cursor sends
+  it, so a page written before the scan reached it costs nothing extra; each piece remembers
+  when it was passed (the log of a piece passed during [a, b] is ``Region.logged_mean``).
+
+Everything is an expectation, updated in bulk between two events of the simulation: the state
+after sending b1 then b2 bytes is the state after sending b1 + b2 (for sync semantics exactly;
+for clear-on-send to within the spread of the pass instants, which is carried as an interval).
+No page numbers, no random numbers: memory does not grow with the partition, and results do not
+move with any resolution setting.
+"""
+
+from __future__ import annotations
+
+import bisect
+import copy
+from dataclasses import dataclass
+
+from lpmsim.memory.regions import Region
+
+#: Pieces whose shares differ by less than this (relative) are merged (clear-on-send only; with
+#: sync semantics pieces merge only when their shares are equal).
+MERGE_TOLERANCE = 1e-3
+
+
+@dataclass
+class Piece:
+    lo: float
+    hi: float
+    dirty: list[float]  # per region: share of its pages in [lo, hi) still to send
+    since: tuple[float, float]  # the log of this piece counts from instants spread over this
+
+
+class PageFluid:
+    """The page state of one partition (regions ``regions``) from time ``now``: nothing dirty
+    until :meth:`fill` or :meth:`sync`."""
+
+    def __init__(self, regions: list[Region], now: float, *, clear_on_send: bool = False):
+        self.regions = regions
+        self.clear_on_send = clear_on_send
+        self.t_sync = now
+        self.cursor = 0.0
+        zero = [0.0] * len(regions)
+        self.pieces = [Piece(0.0, 1.0, zero, (now, now))]
+        #: pages sent per region, and wire bytes, since the start
+        self.sent = [0.0] * len(regions)
+        self.sent_bytes = 0.0
+        #: after this instant the partition no longer writes here (suspended, then resumed on
+        #: the destination)
+        self.frozen = float("inf")
+
+    # -- reading ---------------------------------------------------------------------------
+    def _weights(self, p: Piece) -> tuple[float, float]:
+        """(pages, bytes) per unit of address in piece ``p``."""
+        pages = bytes_ = 0.0
+        for r, d in zip(self.regions, p.dirty):
+            if d:
+                pages += r.pages * d
+                bytes_ += r.pages * d * r.cost
+        return pages, bytes_
+
+    def pending(self, normal_only: bool = False) -> float:
+        """Pages still marked dirty in the bitmap (QEMU's migration_dirty_pages)."""
+        total = 0.0
+        for p in self.pieces:
+            for r, d in zip(self.regions, p.dirty):
+                if d and (r.normal or not normal_only):
+                    total += r.pages * d * (p.hi - p.lo)
+        return total
+
+    def pending_bytes(self) -> float:
+        """Wire bytes to send every page still marked dirty."""
+        return sum(self._weights(p)[1] * (p.hi - p.lo) for p in self.pieces)
+
+    def ahead_bytes(self) -> float:
+        """Wire bytes from the cursor to the end of the address space (a pass's remainder)."""
+        total = 0.0
+        for p in self.pieces[self._index(self.cursor):]:
+            lo = max(p.lo, self.cursor)
+            total += self._weights(p)[1] * (p.hi - lo)
+        return total
+
+    def _log(self, r: Region, p: Piece, now: float) -> float:
+        now = min(now, self.frozen)
+        if self.clear_on_send:
+            return r.logged_mean(now, max(p.since[0], self.t_sync), max(p.since[1], self.t_sync))
+        return r.logged(max(0.0, now - self.t_sync))
+
+    def logged(self, now: float) -> float:
+        """Pages written since the last sync (or since the scan cleared them) and not yet in the
+        bitmap: what the next sync will add."""
+        total = 0.0
+        for p in self.pieces:
+            for r, d in zip(self.regions, p.dirty):
+                if r.rate:
+                    total += r.pages * (1 - d) * self._log(r, p, now) * (p.hi - p.lo)
+        return total
+
+    def stale(self, now: float, normal_only: bool = True) -> float:
+        """Pages whose newest content is not on the destination: the bitmap and the log."""
+        return self.pending(normal_only) + self.logged(now)
+
+    # -- changing --------------------------------------------------------------------------
+    def fill(self, now: float) -> None:
+        """Every page of every region is to be sent (pass 1, QEMU's setup bitmap); the log
+        starts now."""
+        self.pieces = [Piece(0.0, 1.0, [1.0] * len(self.regions), (now, now))]
+        self.cursor = 0.0
+        self.t_sync = now
+
+    def sync(self, now: float, rewind: bool = False) -> float:
+        """Fold the log into the bitmap; return the pages it added. ``rewind`` puts the cursor
+        back to address 0 (a new pass)."""
+        added = 0.0
+        for p in self.pieces:
+            new = []
+            for r, d in zip(self.regions, p.dirty):
+                log = self._log(r, p, now) if r.rate else 0.0
+                nd = 1.0 - (1.0 - d) * (1.0 - log)
+                added += r.pages * (nd - d) * (p.hi - p.lo)
+                new.append(nd)
+            p.dirty = new
+            p.since = (now, now)
+        self.t_sync = now
+        if rewind:
+            self.cursor = 0.0
+        self._merge()
+        return added
+
+    def freeze(self, now: float) -> None:
+        """The partition stops writing on the source (it is suspended)."""
+        self.frozen = min(self.frozen, now)
+
+    def restart_clock(self, now: float) -> None:
+        """Right after a sync only: let the log start at ``now`` instead (the same state, later:
+        how a steady cycle is skipped)."""
+        self.t_sync = now
+        for p in self.pieces:
+            p.since = (now, now)
+
+    def send(self, nbytes: float, t0: float, t1: float, *, wrap: bool) -> float:
+        """Send ``nbytes`` wire bytes from the cursor on, spread evenly over [t0, t1]; return
+        the bytes used (less when the pass ends, or, with ``wrap``, nothing is dirty)."""
+        used = 0.0
+        if nbytes <= 0:
+            return 0.0
+        laps = 0
+        while nbytes - used > 1e-9 * max(1.0, nbytes):
+            if self.cursor >= 1.0:
+                if not wrap or laps or self.pending_bytes() <= 0:
+                    break
+                self.cursor, laps = 0.0, 1
+            i = self._index(self.cursor)
+            p = self.pieces[i]
+            _, beta = self._weights(p)
+            span = p.hi - self.cursor
+            if beta <= 0:
+                self.cursor = p.hi
+                continue
+            laps = 0
+            du = min(span, (nbytes - used) / beta)
+            ta = t0 + (t1 - t0) * used / nbytes
+            used += du * beta
+            tb = t0 + (t1 - t0) * min(1.0, used / nbytes)
+            self._clear(i, self.cursor, self.cursor + du, (ta, tb))
+            self.cursor = min(1.0, self.cursor + du) if du < span else p.hi
+        self.sent_bytes += used
+        return used
+
+    def take(self, pages: float) -> float:
+        """Demand paging: ``pages`` of the bitmap's pages leave it (spread over all of it in
+        proportion, as the touches that fault them are); return the wire bytes they cost."""
+        total = self.pending()
+        if total <= 0 or pages <= 0:
+            return 0.0
+        keep = max(0.0, 1.0 - pages / total)
+        cost = 0.0
+        for p in self.pieces:
+            for k, (r, d) in enumerate(zip(self.regions, p.dirty)):
+                gone = r.pages * d * (1 - keep) * (p.hi - p.lo)
+                self.sent[k] += gone
+                cost += gone * r.cost
+            p.dirty = [d * keep for d in p.dirty]
+        self.sent_bytes += cost
+        return cost
+
+    def clone(self) -> PageFluid:
+        return copy.deepcopy(self)
+
+    # -- internals -------------------------------------------------------------------------
+    def _index(self, u: float) -> int:
+        """The piece holding address ``u`` (the last one for u >= 1)."""
+        i = bisect.bisect_right([p.lo for p in self.pieces], u) - 1
+        return min(max(i, 0), len(self.pieces) - 1)
+
+    def _clear(self, i: int, lo: float, hi: float, when: tuple[float, float]) -> None:
+        """Send every dirty page of piece ``i`` in [lo, hi)."""
+        p = self.pieces[i]
+        hi = min(hi, p.hi)
+        for k, (r, d) in enumerate(zip(self.regions, p.dirty)):
+            self.sent[k] += r.pages * d * (hi - lo)
+        parts = []
+        if lo > p.lo:
+            parts.append(Piece(p.lo, lo, p.dirty, p.since))
+        parts.append(Piece(lo, hi, [0.0] * len(self.regions), when))
+        if hi < p.hi:
+            parts.append(Piece(hi, p.hi, p.dirty, p.since))
+        self.pieces[i:i + 1] = parts
+        j = i + (1 if lo > p.lo else 0)
+        if j > 0:  # join the cleared range with a cleared range just before it
+            prev = self.pieces[j - 1]
+            if not any(prev.dirty) and (not self.clear_on_send or True):
+                prev.hi = self.pieces[j].hi
+                prev.since = (min(prev.since[0], when[0]), max(prev.since[1], when[1]))
+                del self.pieces[j]
+
+    def _merge(self) -> None:
+        out = [self.pieces[0]]
+        for p in self.pieces[1:]:
+            q = out[-1]
+            if self._alike(q.dirty, p.dirty):
+                wq, wp = q.hi - q.lo, p.hi - p.lo
+                q.dirty = [(a * wq + b * wp) / (wq + wp) for a, b in zip(q.dirty, p.dirty)]
+                q.hi = p.hi
+                q.since = (min(q.since[0], p.since[0]), max(q.since[1], p.since[1]))
+            else:
+                out.append(p)
+        self.pieces = out
+
+    def _alike(self, a: list[float], b: list[float]) -> bool:
+        tol = MERGE_TOLERANCE if self.clear_on_send else 1e-12
+        return all(abs(x - y) <= tol * max(x, y, 1e-300) for x, y in zip(a, b))
+
+
+__all__ = ["PageFluid", "Piece"]
