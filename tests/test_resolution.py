@@ -88,4 +88,40 @@ def test_unrelated_events_change_nothing(raw, times):
     other = simulate(scenario_from_dict(noisy)).migrations
     cols = ["total_time_s", "downtime_s", "postcopy_s", "bytes_sent", "passes", "syncs"]
     for c in cols:
-        assert other[c].iloc[0] == pytest.approx(base[c].iloc[0], rel=1e-9, abs=1e-9), c
+        assert other[c].iloc[0] == pytest.approx(base[c].iloc[0], rel=1e-9, abs=1e-9,
+                                                 nan_ok=True), c
+
+
+def _no_skip(*args, **kwargs):
+    return None
+    yield  # a generator that skips nothing
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([{"preset": "qemu", "accel": "kvm", "max_bandwidth": 0},
+                        {"preset": "qemu", "accel": "tcg", "max_bandwidth": "48 MiB/s"},
+                        {"preset": "qemu", "max_bandwidth": "16 MiB/s",
+                         "downtime_limit": "50 ms"}]),
+       st.integers(0, 20_000), st.integers(1, 3))
+def test_skipping_quiet_qemu_windows_changes_nothing(monkeypatch_policy, rate, n):
+    """QEMU's windows whose end test cannot fire are skipped in one flow; stepping through
+    each of them must give the same timeline (concurrent migrations included)."""
+    import lpmsim.actors.qemu as qemu
+    raw = lone(memory="512 MiB", bandwidth="1 Gbps", policy=monkeypatch_policy,
+               workload={"kind": "uniform", "rate": f"{rate} pages/s", "working_set": "20%"},
+               horizon="10 min")
+    raw["partitions"] = [dict(raw["partitions"][0], name=f"p{i}") for i in range(n)]
+    raw["migrations"] = [dict(raw["migrations"][0], partition=f"p{i}") for i in range(n)]
+    fast = simulate(scenario_from_dict(raw)).migrations
+    skip, qemu._skip = qemu._skip, _no_skip
+    try:
+        slow = simulate(scenario_from_dict(raw)).migrations
+    finally:
+        qemu._skip = skip
+    # the issue's resolution bounds: time and bytes within 0.5% (here 0.1%), the same number of
+    # syncs, downtime within 5% or 1 ms (a page more or less when pending ties the threshold)
+    for c in ["total_time_s", "bytes_sent"]:
+        assert fast[c].to_numpy() == pytest.approx(slow[c].to_numpy(), rel=1e-3, nan_ok=True), c
+    assert fast.syncs.tolist() == slow.syncs.tolist()
+    assert fast.downtime_s.to_numpy() == pytest.approx(slow.downtime_s.to_numpy(), rel=0.05,
+                                                       abs=1e-3, nan_ok=True)

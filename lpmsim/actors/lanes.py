@@ -77,8 +77,8 @@ class LaneStream:
         """Process step: wait for the volume, the deadline ``until`` or (``watch``) a rate
         change; returns a :class:`Wake`. Raises :class:`MoverFailed` when no lane is left."""
         events = [f.done for f in self.flows]
-        if watch:
-            events += [f.rate_changes() for f in self.flows]
+        if watch:  # settle the rates first: the change from 0 to a first rate is no change
+            events += [f.rate_changes() for f in self.flows if f.rate >= 0]
         timer = None
         if until < math.inf:
             timer = self.env.timeout(max(0.0, until - self.env.now))

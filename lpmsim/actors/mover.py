@@ -35,6 +35,9 @@ from lpmsim.actors.vasi import State
 from lpmsim.kinds import Stage, StopReason
 from lpmsim.memory import PageFluid
 
+#: Fewer wire bytes than this left to send is nothing (float residue; a zero page costs 9).
+EMPTY = 0.5
+
 #: Gauss-Legendre nodes for the demand-paging integral over a post-copy window.
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(48)
 
@@ -56,6 +59,7 @@ class Mover:
         self._open = False
         self.hold = None  # a steady QEMU cycle held in closed form (lpmsim.actors.qemu)
         self.steady_pages_per_cycle = (0.0, 0.0)
+        self.steady_syncs = 1
 
     # -- the three stages ------------------------------------------------------------------
     def run(self):
@@ -119,7 +123,7 @@ class Mover:
                 return StopReason.CONVERGED
             if env.now >= deadline:
                 return StopReason.TIMEOUT
-            if ahead <= 1e-9:
+            if ahead <= EMPTY:
                 return None
             self.lanes.start(ahead, self.policy.precopy_cap())
             last_t, last_d = env.now, 0.0

@@ -18,7 +18,13 @@ migration_bitmap_sync):
    finds nothing dirty): pending = dirty pages x 4 KiB (ram_save_pending). Below the threshold:
    sync (its cost stalls the thread) and test again; still below (or nothing pending): stop
    and copy (migration_completion). Otherwise keep sending.
-5. **Steady state**: when the sync cycle repeats exactly (same length, same pending after the
+5. **Quiet windows** (an engine shortcut, not QEMU's): while the rate holds, a window whose end
+   test cannot fire decides nothing, and pending only falls between syncs, so the first window
+   that can decide is known; the windows before it go as one flow at the same average rate.
+   Exact for the migration (the same bytes at every window's end); with a rate limit it is
+   used only while no other flow shares the path (others would see one smooth flow instead of
+   bursts). A rate change ends the skip at that instant.
+6. **Steady state**: when the sync cycle repeats exactly (same length, same pending after the
    sync, to 1e-6), pre-copy can never converge at this rate; rather than simulate it window by
    window to the horizon, the mover holds the cycle's average rate on the network and counts
    its syncs and bytes in closed form until something changes (a flow's rate, an abort).
@@ -31,9 +37,19 @@ from collections import deque
 
 from lpmsim.kinds import Stage, StopReason
 
-#: Sync cycles that must repeat before the state is called steady.
-STEADY_CYCLES = 4
+#: A steady state repeats with a period of up to this many syncs (window quantisation makes
+#: cycles of 3, 3, 4 windows, say), three periods in a row, to this tolerance.
+STEADY_PERIOD = 8
 STEADY_TOLERANCE = 1e-6
+#: Or (quasi-periodic cycles, whose phase in the 100 ms windows drifts): over the last
+#: 3 x STEADY_PERIOD cycles the two halves have the same mean length and bytes to STATIONARY
+#: (relative), pending after the syncs is not falling, and every cycle ends at least MARGIN
+#: above the threshold, so the stop rule cannot fire; the held rate is then the mean (an
+#: approximation to STATIONARY).
+STATIONARY = 1e-3
+MARGIN = 1.05
+#: Fewer wire bytes than this left to send is nothing (a zero page costs 9): float residue.
+EMPTY = 0.5
 #: The size of the flow that holds a steady migration's rate (finite, never reached).
 HOLD_BYTES = 1e300
 
@@ -52,23 +68,42 @@ def precopy_windows(mover):
     quota = pol.precopy_cap() * pol.window if pol.precopy_cap() else math.inf
     threshold = 0.0
     w_start, w_bytes = env.now, fluid.sent_bytes
-    cycles: deque = deque(maxlen=STEADY_CYCLES)
+    cycles: deque = deque(maxlen=3 * STEADY_PERIOD + 1)
     last_sync = env.now
+    per_window = 0.0  # bytes the last window carried, if nothing in it changed its pace
+    clean = False     # this window so far: one rate, no sync
     while True:
+        if per_window > 0 and env.now == w_start:  # at a window's start: skip quiet windows
+            skipped = yield from _skip(mover, per_window, threshold, part.page_size, w_start)
+            if skipped is not None:
+                w_start, w_bytes = skipped
+                clean = env.now == w_start
+                if not clean:
+                    per_window = 0.0
+        if env.now == w_start:
+            clean = True
         w_end = w_start + pol.window
-        left = min(quota - (fluid.sent_bytes - w_bytes), fluid.pending_bytes())
-        if left > 1e-9:
-            yield from _send(mover, left, w_end)
-        if env.now < w_end - 1e-12 and fluid.pending_bytes() > 1e-9:
+        quota_left = quota - (fluid.sent_bytes - w_bytes)
+        left = min(quota_left, fluid.pending_bytes())
+        full = False
+        if left > EMPTY:
+            smooth, full = yield from _send(mover, left, w_end)
+            # a regular window: its whole quota, or a full window at one rate
+            clean = clean and smooth and left == quota_left
+        if env.now < w_end - 1e-12 and fluid.pending_bytes() > EMPTY:
             yield env.timeout(w_end - env.now)  # the quota is spent: sleep to the window's end
         if env.now >= w_end - 1e-12:
-            threshold = pol.threshold((fluid.sent_bytes - w_bytes) / (env.now - w_start))
+            window_bytes = fluid.sent_bytes - w_bytes
+            per_window = window_bytes if clean and (
+                full or window_bytes >= quota * (1 - 1e-12)) else 0.0
+            threshold = pol.threshold(window_bytes / (env.now - w_start))
             w_start, w_bytes = env.now, fluid.sent_bytes
         pending = fluid.pending() * part.page_size
         if pending and pending >= threshold:
             continue
         if pending < threshold:  # ram_save_pending: sync below the threshold, then test again
             added = fluid.sync(env.now)
+            clean = False
             cost = pol.sync_time(added)
             if cost:
                 yield env.timeout(cost)
@@ -84,8 +119,9 @@ def precopy_windows(mover):
                 cycles.append((env.now - last_sync, pending, fluid.sent_bytes, tally.normal_pages,
                                tally.zero_pages))
                 last_sync = env.now
-                if _steady(cycles):
-                    yield from _hold_steady(mover, cycles, threshold)
+                period = _steady(cycles, threshold)
+                if period:
+                    yield from _hold_steady(mover, cycles, period, threshold)
                     cycles.clear()
                     w_start, w_bytes, last_sync = env.now, fluid.sent_bytes, env.now
                 continue
@@ -94,52 +130,117 @@ def precopy_windows(mover):
 
 
 def _send(mover, nbytes: float, until: float):
-    """Send up to ``nbytes`` (the window's quota, or what is dirty) before ``until``."""
+    """Send up to ``nbytes`` (the window's quota, or what is dirty) before ``until``, as fast as
+    the path allows (QEMU sends the quota in a burst, then sleeps to the window's end).
+    Returns (one rate held all along, the window's end came first)."""
     env = mover.env
     mover.lanes.start(nbytes, None)
-    last_t, last_d = env.now, 0.0
+    last_t, last_d = begun = env.now, 0.0
+    smooth = True  # one rate all along (returned: may the window be skipped like?)
     while True:
-        wake = yield from mover.lanes.wait(until)
+        wake = yield from mover.lanes.wait(until, watch=True)
         got = mover.lanes.delivered()
         mover.advance(got - last_d, last_t, wrap=True)
         last_t, last_d = env.now, got
         if wake.done:
-            return
+            return smooth, False
         if wake.timer:
             mover.lanes.stop()
-            return
+            return smooth, True
+        smooth = smooth and not (wake.rate and env.now > begun[0])
 
 
-def _steady(cycles: deque) -> bool:
-    if len(cycles) < STEADY_CYCLES:
-        return False
-    lengths = [c[0] for c in cycles]
-    pendings = [c[1] for c in cycles]
-    bytes_ = [b - a for a, b in zip([c[2] for c in cycles], [c[2] for c in cycles][1:])]
+def _skip(mover, per_window: float, threshold: float, page_size: int, w_start: float):
+    """Windows whose end test cannot fire decide nothing: while the rate holds, each carries
+    ``per_window`` bytes and pending only falls (the log reaches the bitmap only at a sync), so
+    the first window that can end below the threshold is known. Send the windows before it as
+    one flow at the same average rate; return the new (window start, bytes at it), or None
+    when there is nothing to skip. A rate change stops the skip at that instant, exactly."""
+    env, fluid, pol = mover.env, mover.fluid, mover.policy
+    if threshold <= 0:
+        return None
+    if pol.precopy_cap() and not _alone(mover):
+        return None  # others on the path would see one smooth flow instead of bursts
+    need = fluid.bytes_until(threshold / page_size * (1 - 1e-12))
+    whole = math.floor(min(need, fluid.pending_bytes()) / per_window) - 1
+    if whole < 2:
+        return None
+    rate = per_window / pol.window
+    nbytes = whole * per_window
+    mover.lanes.start(nbytes, rate)
+    if mover.lanes.rate < rate * (1 - 1e-9):  # the path can no longer carry it
+        mover.lanes.stop()
+        return None
+    began = env.now
+    while True:
+        wake = yield from mover.lanes.wait(math.inf, watch=True)
+        if wake.done or mover.lanes.rate < rate * (1 - 1e-9) or wake.rate:
+            break
+    got = mover.lanes.stop() if not wake.done else nbytes
+    mover.advance(got, began, wrap=True)
+    if wake.done:
+        return env.now, fluid.sent_bytes
+    windows = math.floor((env.now - w_start) / pol.window + 1e-9)
+    start = w_start + windows * pol.window
+    return start, fluid.sent_bytes - (got - windows * per_window)
 
-    def flat(xs):
-        return max(xs) - min(xs) <= STEADY_TOLERANCE * max(abs(x) for x in xs)
-    return flat(lengths) and flat(pendings) and flat(bytes_)
+
+def _alone(mover) -> bool:
+    """No other flow crosses any link of this migration's lanes."""
+    links = {name for lane in mover.mig.lanes if lane.up for name in lane.path}
+    return not any(f.owner != mover.mig.id and links.intersection(f.path)
+                   for f in mover.network.flows)
 
 
-def _hold_steady(mover, cycles: deque, threshold: float):
-    """The cycle repeats forever at this rate: keep its average rate on the network and count
-    whole cycles (syncs, bytes) in closed form until the rate changes or the HMC aborts."""
+def _steady(cycles: deque, threshold: float) -> int:
+    """The number of syncs after which the cycle repeats (three times over), or 0."""
+    c = list(cycles)
+    for m in range(1, STEADY_PERIOD + 1):
+        if len(c) < 3 * m + 1:
+            break
+        tail = c[-(3 * m + 1):]
+        steps = [(b[0], b[1], b[2] - a[2]) for a, b in zip(tail, tail[1:])]
+        if all(_same(steps[j][k], steps[j - m][k]) for j in range(m, 3 * m) for k in range(3)):
+            return m
+    if len(c) == cycles.maxlen:
+        steps = [(b[0], b[1], b[2] - a[2]) for a, b in zip(c, c[1:])]
+        half = len(steps) // 2
+        length, pend, sent = zip(*steps)
+        if all(x >= MARGIN * threshold for x in pend) and sum(pend[half:]) >= sum(pend[:half]) * (
+                1 - STATIONARY) and all(abs(sum(col[:half]) - sum(col[half:])) <= STATIONARY * sum(
+                    col[half:]) for col in (length, sent)):
+            return len(steps)
+    return 0
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= STEADY_TOLERANCE * max(abs(a), abs(b), 1e-9)
+
+
+def _hold_steady(mover, cycles: deque, m: int, threshold: float):
+    """The cycle of ``m`` syncs repeats forever at this rate: keep its average rate on the
+    network and count whole cycles (syncs, bytes) in closed form until the rate changes or the
+    HMC aborts."""
     env, tally = mover.env, mover.tally
-    period = cycles[-1][0]
-    per_cycle = cycles[-1][2] - cycles[-2][2]
-    mover.steady_pages_per_cycle = (cycles[-1][3] - cycles[-2][3], cycles[-1][4] - cycles[-2][4])
+    last, first = cycles[-1], cycles[-1 - m]
+    period = sum(c[0] for c in list(cycles)[-m:])
+    per_cycle = last[2] - first[2]
+    mover.steady_pages_per_cycle = (last[3] - first[3], last[4] - first[4])
+    mover.steady_syncs = m
     rate = per_cycle / period
     if not tally.steady:
-        tally.steady = (f"steady from {env.now:.3f} s: pending {cycles[-1][1]:.0f} B after every "
-                        f"sync stays above the threshold {threshold:.0f} B (one sync every "
+        tally.steady = (f"steady from {env.now:.3f} s: pending {last[1]:.0f} B after every "
+                        f"sync stays above the threshold {threshold:.0f} B ({m} sync(s) every "
                         f"{period:.3f} s, {rate:.0f} B/s): pre-copy cannot converge")
         mover.recorder.event(env.now, mover.mig.id, mover.scope, "non_converging", tally.steady)
     began = env.now
     mover.lanes.start(HOLD_BYTES, rate)
     mover.hold = (began, rate, period, per_cycle)
     try:
-        yield from mover.lanes.wait(math.inf, watch=True)
+        while True:
+            wake = yield from mover.lanes.wait(math.inf, watch=True)
+            if wake.done or env.now > began:  # a change at the very start is the start
+                break
     finally:
         mover.hold = None
         sent = mover.lanes.stop()
@@ -153,8 +254,8 @@ def _count(mover, cycles: float, per_cycle: float, elapsed: float) -> None:
     if cycles <= 0:
         return
     tally = mover.tally
-    tally.syncs += math.floor(cycles)
-    tally.passes += math.floor(cycles)
+    tally.syncs += math.floor(cycles) * mover.steady_syncs
+    tally.passes += math.floor(cycles) * mover.steady_syncs
     tally.bytes[Stage.PRECOPY] += cycles * per_cycle
     share = mover.steady_pages_per_cycle
     tally.normal_pages += cycles * share[0]

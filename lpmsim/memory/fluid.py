@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import math
 from dataclasses import dataclass
 
 from lpmsim.memory.regions import Region
@@ -92,6 +93,26 @@ class PageFluid:
             lo = max(p.lo, self.cursor)
             total += self._weights(p)[1] * (p.hi - lo)
         return total
+
+    def bytes_until(self, pages: float) -> float:
+        """Wire bytes the scan must send, going round from the cursor, until at most ``pages``
+        pages stay marked dirty (0 if already so; inf if it never gets there)."""
+        need = self.pending() - pages
+        if need <= 0:
+            return 0.0
+        total = 0.0
+        i = self._index(self.cursor)
+        order = [(p, max(p.lo, self.cursor), p.hi) for p in self.pieces[i:]]
+        order += [(p, p.lo, min(p.hi, self.cursor)) for p in self.pieces[:i + 1]]
+        for p, lo, hi in order:
+            if hi <= lo:
+                continue
+            pg, by = self._weights(p)
+            if pg * (hi - lo) >= need:
+                return total + by * need / pg
+            need -= pg * (hi - lo)
+            total += by * (hi - lo)
+        return math.inf
 
     def _log(self, r: Region, p: Piece, now: float) -> float:
         now = min(now, self.frozen)
