@@ -98,7 +98,7 @@ def precopy_windows(mover):
                 full or window_bytes >= quota * (1 - 1e-12)) else 0.0
             threshold = pol.threshold(window_bytes / (env.now - w_start))
             w_start, w_bytes = env.now, fluid.sent_bytes
-        pending = fluid.pending() * part.page_size
+        pending = _pending(fluid, part.page_size)
         if pending and pending >= threshold:
             continue
         if pending < threshold:  # ram_save_pending: sync below the threshold, then test again
@@ -111,7 +111,7 @@ def precopy_windows(mover):
             tally.syncs += 1
             tally.passes += 1
             mover._begin_pass()
-            pending = fluid.pending() * part.page_size
+            pending = _pending(fluid, part.page_size)
             if pending and pending >= threshold:
                 if pol.opts.max_passes and tally.syncs - 1 >= pol.opts.max_passes:
                     mover._record_pass(tally.passes, Stage.PRECOPY)
@@ -127,6 +127,12 @@ def precopy_windows(mover):
                 continue
         mover._record_pass(tally.passes, Stage.PRECOPY)
         return StopReason.CONVERGED
+
+
+def _pending(fluid, page_size: int) -> float:
+    """ram_save_pending: migration_dirty_pages (a whole number of pages) x TARGET_PAGE_SIZE.
+    Rounding the expected count keeps the threshold test from flipping on float residue."""
+    return round(fluid.pending()) * page_size
 
 
 def _send(mover, nbytes: float, until: float):
@@ -161,7 +167,8 @@ def _skip(mover, per_window: float, threshold: float, page_size: int, w_start: f
         return None
     if pol.precopy_cap() and not _alone(mover):
         return None  # others on the path would see one smooth flow instead of bursts
-    need = fluid.bytes_until(threshold / page_size * (1 - 1e-12))
+    # the first instant _pending() < threshold: round(pages) < threshold / page_size
+    need = fluid.bytes_until(math.ceil(threshold / page_size) - 0.5 - 1e-9)
     whole = math.floor(min(need, fluid.pending_bytes()) / per_window) - 1
     if whole < 2:
         return None
