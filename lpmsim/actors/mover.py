@@ -243,11 +243,13 @@ class Mover:
         return now + hi
 
     def _missing_by_region(self) -> list[float]:
-        out = [0.0] * len(self.mig.session.regions)
-        for p in self.fluid.pieces:
+        """The share of each region's pages still on the source."""
+        fluid, regions = self.fluid, self.mig.session.regions
+        out = [0.0] * len(regions)
+        for p in fluid.pieces:
             for k, d in enumerate(p.dirty):
-                out[k] += d * (p.hi - p.lo)
-        return out  # shares of each region's pages
+                out[k] += d * fluid._pages(k, p.lo, p.hi)
+        return [m / r.pages if r.pages else 0.0 for m, r in zip(out, regions)]
 
     def _normal_sent(self) -> float:
         return sum(s for r, s in zip(self.mig.session.regions, self.fluid.sent) if r.normal)

@@ -10,7 +10,8 @@ from lpmsim.scenario import Scenario, ScenarioError, scenario_from_dict
 
 #: Figures a case may publish, and how the simulated value is obtained (see report.simulated).
 KNOWN_MEASURES = ("total_time_s", "downtime_s", "bytes_sent", "pages_sent", "passes", "rounds",
-                  "round1_pages", "round1_s")
+                  "round1_pages", "round1_s", "ram_bytes", "syncs", "zero_pages", "setup_s",
+                  "converged")
 
 
 class CaseError(ValueError):
@@ -32,6 +33,8 @@ class Case:
     assumptions: dict[str, str] = field(default_factory=dict)
     message_id: str = ""
     published: str = ""
+    family: str = ""  # cases measured the same way share targets (lpmsim.fidelity.targets)
+    gap: str = ""     # why a case cannot meet its family's targets (a known gap), if so
 
     @property
     def migration(self) -> str:
@@ -65,7 +68,8 @@ def load_case(path: str | Path) -> Case:
                 citation=" ".join(raw["citation"].split()), url=raw.get("url", ""), path=path,
                 scenario=scenario, measured={k: float(v) for k, v in measured_raw.items()},
                 ranges=ranges, bounds=bounds, assumptions=dict(raw.get("assumptions", {})),
-                message_id=raw.get("message_id", ""), published=" ".join(raw.get("published", "").split()))
+                message_id=raw.get("message_id", ""), published=" ".join(raw.get("published", "").split()),
+                family=raw.get("family", ""), gap=raw.get("gap", ""))
 
 
 def load_cases(folder: str | Path = "validation") -> list[Case]:
@@ -73,7 +77,7 @@ def load_cases(folder: str | Path = "validation") -> list[Case]:
     folder = Path(folder)
     if not folder.is_dir():
         raise CaseError(f"{folder}: no such folder")
-    files = sorted(folder.glob("*.toml"))
+    files = sorted(folder.rglob("*.toml"))
     if not files:
         raise CaseError(f"{folder}: no case files (*.toml)")
     return [load_case(f) for f in files]

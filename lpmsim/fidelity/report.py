@@ -28,6 +28,11 @@ METRICS: dict[str, tuple[str, object]] = {
     "rounds": ("rounds (incl. last)", lambda v: f"{v:.0f}"),
     "round1_pages": ("round-1 pages", lambda v: f"{v:,.0f}"),
     "round1_s": ("round-1 time", fmt_duration),
+    "ram_bytes": ("RAM bytes", fmt_bytes),
+    "syncs": ("bitmap syncs", lambda v: f"{v:.0f}"),
+    "zero_pages": ("zero pages", lambda v: f"{v:,.0f}"),
+    "setup_s": ("setup time", fmt_duration),
+    "converged": ("converged", lambda v: "yes" if v else "no"),
 }
 
 COLUMNS = ["case", "platform", "metric", "measured", "simulated", "rel_error", "within",
@@ -48,6 +53,11 @@ def simulated(result: RunResult) -> dict[str, float]:
         "rounds": float(m["passes"]) + 1.0,   # pre-copy passes + the stop-and-copy round
         "round1_pages": float(first["pages"].sum()) if len(first) else math.nan,
         "round1_s": float((first["end"] - first["start"]).sum()) if len(first) else math.nan,
+        "ram_bytes": float(m["ram_bytes"]),
+        "syncs": float(m["syncs"]),
+        "zero_pages": float(m["zero_pages"]),
+        "setup_s": float(m["setup_s"]),
+        "converged": 1.0 if m["outcome"] == "completed" else 0.0,
         "outcome": m["outcome"],
     }
 

@@ -177,6 +177,10 @@ class Partition(BaseModel):
     touched: PortionField = Portion(fraction=1.0)
     #: Touched memory the OS has marked unused (H_PAGE_SET_UNUSED, S7): not sent either.
     unused: PortionField = Portion(nbytes=0)
+    #: Touched, never-rewritten memory packed at the top of the address space, which an
+    #: address-order scan meets last (part of ``touched``). Linux allocates its struct page
+    #: array (64 bytes per 4 KiB page on x86-64: 1/64 of RAM) top-down at boot. Default 0.
+    top_touched: PortionField = Portion(nbytes=0)
     page_size: Size = 4096
     processors: float = Field(default=1.0, gt=0)
     state: Literal["running", "not activated"] = "running"
@@ -225,6 +229,13 @@ class Partition(BaseModel):
     def sent_pages(self) -> int:
         """Pages pass 1 sends: touched and not marked unused."""
         return max(0, self.touched_pages - self.unused.of(self.memory) // self.page_size)
+
+    @property
+    def top_pages(self) -> int:
+        """Pages of ``top_touched`` (within the sent pages, outside a written working set)."""
+        writes = self.workload.kind != "idle" and self.workload.rate.value > 0
+        free = self.sent_pages - (self.working_set_pages if writes else 0)
+        return max(0, min(free, self.top_touched.of(self.memory) // self.page_size))
 
     @property
     def working_set_pages(self) -> int:

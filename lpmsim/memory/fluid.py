@@ -54,8 +54,11 @@ class PageFluid:
         self.clear_on_send = clear_on_send
         self.t_sync = now
         self.cursor = 0.0
-        zero = [0.0] * len(regions)
-        self.pieces = [Piece(0.0, 1.0, zero, (now, now))]
+        #: pages per unit of address of each region within its span
+        self._rho = [r.pages / (r.span[1] - r.span[0]) for r in regions]
+        #: region span edges: pieces never straddle one
+        self.edges = sorted({e for r in regions for e in r.span} | {0.0, 1.0})
+        self.pieces = self._blank([0.0] * len(regions), now)
         #: pages sent per region, and wire bytes, since the start
         self.sent = [0.0] * len(regions)
         self.sent_bytes = 0.0
@@ -63,23 +66,33 @@ class PageFluid:
         #: the destination)
         self.frozen = float("inf")
 
+    def _blank(self, dirty: list[float], now: float) -> list[Piece]:
+        return [Piece(a, b, list(dirty), (now, now)) for a, b in zip(self.edges, self.edges[1:])]
+
     # -- reading ---------------------------------------------------------------------------
+    def _pages(self, k: int, lo: float, hi: float) -> float:
+        """Pages of region ``k`` with addresses in [lo, hi)."""
+        a, b = self.regions[k].span
+        return self._rho[k] * max(0.0, min(hi, b) - max(lo, a))
+
     def _weights(self, p: Piece) -> tuple[float, float]:
         """(pages, bytes) per unit of address in piece ``p``."""
         pages = bytes_ = 0.0
-        for r, d in zip(self.regions, p.dirty):
-            if d:
-                pages += r.pages * d
-                bytes_ += r.pages * d * r.cost
+        width = p.hi - p.lo
+        for k, (r, d) in enumerate(zip(self.regions, p.dirty)):
+            if d and width > 0:
+                n = self._pages(k, p.lo, p.hi) / width
+                pages += n * d
+                bytes_ += n * d * r.cost
         return pages, bytes_
 
     def pending(self, normal_only: bool = False) -> float:
         """Pages still marked dirty in the bitmap (QEMU's migration_dirty_pages)."""
         total = 0.0
         for p in self.pieces:
-            for r, d in zip(self.regions, p.dirty):
+            for k, (r, d) in enumerate(zip(self.regions, p.dirty)):
                 if d and (r.normal or not normal_only):
-                    total += r.pages * d * (p.hi - p.lo)
+                    total += self._pages(k, p.lo, p.hi) * d
         return total
 
     def pending_bytes(self) -> float:
@@ -125,9 +138,9 @@ class PageFluid:
         bitmap: what the next sync will add."""
         total = 0.0
         for p in self.pieces:
-            for r, d in zip(self.regions, p.dirty):
+            for k, (r, d) in enumerate(zip(self.regions, p.dirty)):
                 if r.rate:
-                    total += r.pages * (1 - d) * self._log(r, p, now) * (p.hi - p.lo)
+                    total += self._pages(k, p.lo, p.hi) * (1 - d) * self._log(r, p, now)
         return total
 
     def stale(self, now: float, normal_only: bool = True) -> float:
@@ -138,7 +151,7 @@ class PageFluid:
     def fill(self, now: float) -> None:
         """Every page of every region is to be sent (pass 1, QEMU's setup bitmap); the log
         starts now."""
-        self.pieces = [Piece(0.0, 1.0, [1.0] * len(self.regions), (now, now))]
+        self.pieces = self._blank([1.0] * len(self.regions), now)
         self.cursor = 0.0
         self.t_sync = now
 
@@ -148,10 +161,10 @@ class PageFluid:
         added = 0.0
         for p in self.pieces:
             new = []
-            for r, d in zip(self.regions, p.dirty):
+            for k, (r, d) in enumerate(zip(self.regions, p.dirty)):
                 log = self._log(r, p, now) if r.rate else 0.0
                 nd = 1.0 - (1.0 - d) * (1.0 - log)
-                added += r.pages * (nd - d) * (p.hi - p.lo)
+                added += self._pages(k, p.lo, p.hi) * (nd - d)
                 new.append(nd)
             p.dirty = new
             p.since = (now, now)
@@ -211,7 +224,7 @@ class PageFluid:
         cost = 0.0
         for p in self.pieces:
             for k, (r, d) in enumerate(zip(self.regions, p.dirty)):
-                gone = r.pages * d * (1 - keep) * (p.hi - p.lo)
+                gone = self._pages(k, p.lo, p.hi) * d * (1 - keep)
                 self.sent[k] += gone
                 cost += gone * r.cost
             p.dirty = [d * keep for d in p.dirty]
@@ -231,8 +244,8 @@ class PageFluid:
         """Send every dirty page of piece ``i`` in [lo, hi)."""
         p = self.pieces[i]
         hi = min(hi, p.hi)
-        for k, (r, d) in enumerate(zip(self.regions, p.dirty)):
-            self.sent[k] += r.pages * d * (hi - lo)
+        for k, d in enumerate(p.dirty):
+            self.sent[k] += self._pages(k, lo, hi) * d
         parts = []
         if lo > p.lo:
             parts.append(Piece(p.lo, lo, p.dirty, p.since))
@@ -241,9 +254,9 @@ class PageFluid:
             parts.append(Piece(hi, p.hi, p.dirty, p.since))
         self.pieces[i:i + 1] = parts
         j = i + (1 if lo > p.lo else 0)
-        if j > 0:  # join the cleared range with a cleared range just before it
+        if j > 0 and lo not in self.edges:  # join the cleared range with one just before it
             prev = self.pieces[j - 1]
-            if not any(prev.dirty) and (not self.clear_on_send or True):
+            if not any(prev.dirty):
                 prev.hi = self.pieces[j].hi
                 prev.since = (min(prev.since[0], when[0]), max(prev.since[1], when[1]))
                 del self.pieces[j]
@@ -252,7 +265,7 @@ class PageFluid:
         out = [self.pieces[0]]
         for p in self.pieces[1:]:
             q = out[-1]
-            if self._alike(q.dirty, p.dirty):
+            if p.lo not in self.edges and self._alike(q.dirty, p.dirty):
                 wq, wp = q.hi - q.lo, p.hi - p.lo
                 q.dirty = [(a * wq + b * wp) / (wq + wp) for a, b in zip(q.dirty, p.dirty)]
                 q.hi = p.hi

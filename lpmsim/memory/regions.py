@@ -12,8 +12,10 @@ instant, which for a bin has a closed form:
   seconds is ``1 - exp(-R t / P)`` (the dirtier's own formula, ``shared/validation/qemu-dev``);
 - a sequential sweep at R pages/s over P pages: ``min(1, R t / P)``.
 
-Pages of all bins are assumed interleaved evenly over the address space (a guest's kernel,
-page cache and heap are scattered through RAM), so a scan by address meets them in proportion.
+Pages of a bin are spread evenly over its span of the address space: all of it by default (a
+guest's kernel, page cache and heap are scattered through RAM), so a scan by address meets them
+in proportion; ``top_touched`` memory fills the top of the address space (Linux's struct page
+array, allocated top-down at boot), which the scan meets last.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ class Region:
     touch: float = 0.0
     sequential: bool = False
     normal: bool = True
+    #: the address range [lo, hi) (shares of the address space) the region's pages fill,
+    #: evenly; (0, 1) = interleaved over all memory
+    span: tuple[float, float] = (0.0, 1.0)
 
     def logged(self, tau: float) -> float:
         """The share of the region's pages written at least once in ``tau`` seconds."""
@@ -76,6 +81,8 @@ def regions_of(partition: Partition, *, page_wire: float, zero_cost: float) -> l
     size = partition.page_size
     sent, ws = partition.sent_pages, partition.working_set_pages
     write = wl.rate.pages_per_s(size) if wl.kind != "idle" else 0.0
+    if write <= 0:  # nothing is written: the working set is static memory like the rest
+        ws = min(ws, sent - partition.top_pages)
     read = wl.read_rate.pages_per_s(size)
     seq = wl.kind == "sequential"
     out: list[Region] = []
@@ -87,9 +94,15 @@ def regions_of(partition: Partition, *, page_wire: float, zero_cost: float) -> l
                           (write + read) * (1 - share)))
     else:
         out.append(Region("working", ws, page_wire, write, write + read, sequential=seq))
-    out.append(Region("static", sent - ws, page_wire))
+    top = partition.top_pages
+    low = (0.0, 1.0 - top / partition.pages) if top else (0.0, 1.0)
+    out = [Region(r.name, r.pages, r.cost, r.rate, r.touch, r.sequential, r.normal, low)
+           for r in out]
+    out.append(Region("static", sent - ws - top, page_wire, span=low))
+    if top:
+        out.append(Region("top", top, page_wire, span=(low[1], 1.0)))
     if zero_cost > 0:
-        out.append(Region("zero", partition.pages - sent, zero_cost, normal=False))
+        out.append(Region("zero", partition.pages - sent, zero_cost, normal=False, span=low))
     return [r for r in out if r.pages > 0]
 
 

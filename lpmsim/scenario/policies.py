@@ -101,17 +101,17 @@ class QemuOptions(BaseModel):
 #:   the TCG workaround); sync and device-state costs are assumptions (1 ms fixed, 5 ms).
 #: - TCG (QEMU 7.2 with the +8 KiB RAM workaround for the TCG dirty-tracking bug fixed by
 #:   03bfc2188f in 9.0): estimated once over all 18 runs of shared/validation/qemu-dev/
-#:   measurements.csv by validation/qemu_dev/platform.py (never per run): setup = median
-#:   setup-time / RAM pages; the same per-page cost for every later sync (the workaround's
-#:   per-dirty-page TLB reset); device_state = intercept of downtime against the downtime's
-#:   RAM bytes.
+#:   measurements.csv by ``python -m lpmsim.fidelity.qemu_dev --constants`` (never per run):
+#:   setup = median setup-time / RAM pages; the same per-page cost for every later sync (the
+#:   workaround's per-dirty-page TLB reset); device_state = Theil-Sen intercept of downtime
+#:   against the downtime's RAM bytes.
 ACCEL_DEFAULTS: dict[str, dict] = {
     "kvm": {"dirty_log": "sync", "setup_fixed": 0.001, "setup_per_page": 0.0,
             "sync_fixed": 0.001, "sync_per_page": 0.0, "device_state": 0.005},
     "kvm-clear": {"dirty_log": "clear-on-send", "setup_fixed": 0.001, "setup_per_page": 0.0,
                   "sync_fixed": 0.001, "sync_per_page": 0.0, "device_state": 0.005},
     "tcg": {"dirty_log": "sync", "setup_fixed": 0.0, "setup_per_page": 3.1e-6,
-            "sync_fixed": 0.0, "sync_per_page": 3.1e-6, "device_state": 0.010},
+            "sync_fixed": 0.0, "sync_per_page": 3.1e-6, "device_state": 0.0062},
 }
 
 
