@@ -73,8 +73,8 @@ def numpy_pass() -> float:
     bitmaps = [np.packbits(np.ones(MEMORY // 4096, dtype=bool)) for _ in range(N)]
     log = [np.zeros_like(b) for b in bitmaps]
     t0 = time.perf_counter()
-    for b, l in zip(bitmaps, log):
-        np.bitwise_or(b, l, out=b)
+    for b, dirty in zip(bitmaps, log):
+        np.bitwise_or(b, dirty, out=b)
         int(np.unpackbits(b).sum())
     return time.perf_counter() - t0
 

@@ -18,7 +18,8 @@ _LAZY = {
     "simulate": "lpmsim.world",
     "SweepResult": "lpmsim.sweep", "simulate_many": "lpmsim.sweep",
 }
-__all__ = list(_LAZY)
+__all__ = ["RunResult", "Scenario", "ScenarioError", "SweepResult", "load_scenario",
+           "scenario_from_dict", "simulate", "simulate_many"]
 
 if TYPE_CHECKING:
     from lpmsim.results import RunResult

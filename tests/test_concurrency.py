@@ -3,7 +3,6 @@ MSP pairs, concurrency_lvl, TCP windows, background traffic, evacuations."""
 
 from __future__ import annotations
 
-import math
 
 import pytest
 from fleet import fleet, peak, scenario

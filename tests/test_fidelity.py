@@ -1,36 +1,30 @@
-"""The fidelity report must not get worse: every case's |relative error| stays within the figure
-recorded in validation/errors.json (plus a small slack).
+"""Fidelity against measurements, held to stated targets per case family (lpmsim.fidelity.targets).
 
-When a deliberate model change moves an error, regenerate the record and review the diff:
-
-    lpmsim fidelity --out validation --write-errors validation/errors.json
-    mv validation/report.md validation/REPORT.md; rm validation/report.csv
+Every target is met, or it is a known gap with a reason that stands at a recorded value and
+may not get worse. The qemu-dev cases are generated from shared/validation/qemu-dev by a
+converter; the committed files must be what it writes.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
 import pytest
 
 from lpmsim.fidelity import CaseError, load_case, load_cases, report_frame
+from lpmsim.fidelity.qemu_dev import case as qemu_case, platform_constants, read_rows
+from lpmsim.fidelity.targets import KNOWN_GAPS, TARGETS, met, statistic
+from lpmsim.scenario.policies import ACCEL_DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[1]
 VALIDATION = ROOT / "validation"
-#: An error may grow by this much (absolute) or 5% of itself before the test fails.
-SLACK_ABS, SLACK_REL = 0.01, 0.05
+SHARED = ROOT.parent / "shared" / "validation" / "qemu-dev"
 
 
 @pytest.fixture(scope="module")
 def frame():
     return report_frame(load_cases(VALIDATION))
-
-
-@pytest.fixture(scope="module")
-def recorded():
-    return json.loads((VALIDATION / "errors.json").read_text())
 
 
 def test_every_case_has_a_citation_and_assumptions():
@@ -39,46 +33,44 @@ def test_every_case_has_a_citation_and_assumptions():
         assert case.measured, case.name
 
 
-def test_every_published_figure_is_recorded(frame, recorded):
-    for r in frame.itertuples():
-        assert r.metric in recorded.get(r.case, {}), (
-            f"{r.case}.{r.metric} has no recorded error; regenerate validation/errors.json")
+@pytest.mark.parametrize("target", TARGETS, ids=lambda t: f"{t.family}-{t.metric}-{t.stat}")
+def test_target_met_or_a_known_gap_that_does_not_worsen(frame, target):
+    value = statistic(frame, target)
+    assert not math.isnan(value), "no case of this family publishes the figure"
+    gap = KNOWN_GAPS.get((target.family, target.metric, target.stat))
+    if met(value, target):
+        return
+    assert gap is not None, f"{target}: {value:.4f} misses the target and is no known gap"
+    recorded, reason = gap
+    assert reason
+    worse = value > recorded * 1.05 + 1e-3 if target.stat in ("median", "p90") else \
+        value < recorded - 1e-3
+    assert not worse, f"{target}: known gap got worse: {value:.4f} (recorded {recorded})"
 
 
-def test_errors_do_not_grow(frame, recorded):
-    worse = []
-    for r in frame.itertuples():
-        limit = recorded[r.case][r.metric]
-        err = abs(r.rel_error)
-        if math.isnan(err) or err > limit * (1 + SLACK_REL) + SLACK_ABS:
-            worse.append(f"{r.case} {r.metric}: |error| {err:.4f} > recorded {limit:.4f}")
-    assert not worse, "fidelity got worse:\n" + "\n".join(worse)
+def test_convergence_is_right_on_every_measured_run(frame):
+    conv = frame[frame.metric == "converged"]
+    assert len(conv) >= 18 and (conv.simulated == conv.measured).all()
 
 
-def test_all_cases_complete(frame):
-    assert set(frame["outcome"]) == {"completed"}
+@pytest.mark.skipif(not SHARED.exists(), reason="shared/validation/qemu-dev not beside the clone")
+def test_qemu_dev_cases_are_what_the_converter_writes():
+    import tomllib
+    for row in read_rows(SHARED):
+        path = VALIDATION / "qemu-dev" / f"run_{row['run_id']}.toml"
+        assert tomllib.loads(path.read_text()) == qemu_case(row), path
 
 
-def test_bad_case_file_is_named(tmp_path):
+@pytest.mark.skipif(not SHARED.exists(), reason="shared/validation/qemu-dev not beside the clone")
+def test_tcg_defaults_are_the_estimates_over_the_whole_set():
+    got = platform_constants(SHARED)
+    tcg = ACCEL_DEFAULTS["tcg"]
+    for key in ("setup_per_page", "sync_per_page", "device_state"):
+        assert tcg[key] == pytest.approx(got[key], rel=0.02), key
+
+
+def test_a_broken_case_is_named(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text('name = "x"\ncitation = "y"\n[measured]\nspeed = 3\n[scenario]\n')
-    with pytest.raises(CaseError, match="measured.speed"):
+    bad.write_text('name = "x"\ncitation = "y"\n[measured]\nfoo = 1\n[scenario]\n')
+    with pytest.raises(CaseError, match="bad.toml"):
         load_case(bad)
-    (tmp_path / "nothing.toml").write_text('name = "x"\n')
-    with pytest.raises(CaseError, match="citation"):
-        load_case(tmp_path / "nothing.toml")
-
-
-@pytest.mark.slow
-def test_cli_writes_report(tmp_path):
-    from click.testing import CliRunner
-
-    from lpmsim.cli import main
-
-    res = CliRunner().invoke(main, ["fidelity", "--cases", str(VALIDATION), "--out", str(tmp_path)])
-    assert res.exit_code == 0, res.output
-    assert "qemu-idle-8g" in res.output
-    for name in ("report.md", "report.csv", "scatter.png"):
-        assert (tmp_path / name).stat().st_size > 0
-    res = CliRunner().invoke(main, ["fidelity", "--cases", str(tmp_path / "none")])
-    assert res.exit_code == 2 and "no such folder" in res.output

@@ -8,11 +8,10 @@ from __future__ import annotations
 import math
 
 import pytest
-import simpy
 
 from netkit import close, finish_log, make
 
-from lpmsim.network import Flow, LinkSample, LinkSpec, Network, max_min, tcp_cap
+from lpmsim.network import LinkSpec, Network, max_min, tcp_cap
 
 
 

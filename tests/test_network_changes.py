@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import math
 
-import simpy
 
 from netkit import close, finish_log, make
 
-from lpmsim.network import Flow, LinkDown, LinkSample, LinkSpec, Network
+from lpmsim.network import Flow, LinkDown, LinkSample, LinkSpec
 
 
 

@@ -208,7 +208,10 @@ def fit(scenario_path: str | Path, obs: list[Observation], groups=GROUPS, seed: 
                                f"(groups asked: {', '.join(groups)})")
     seed = sc.seed if seed is None else seed
     prob = Problem(raw, obs, params, seed)
-    to_values = lambda z: [p.from_unit(zi) for p, zi in zip(params, z)]
+
+    def to_values(z):
+        return [p.from_unit(zi) for p, zi in zip(params, z)]
+
     z0 = np.array([p.to_unit(p.x0) for p in params])
     sol = least_squares(lambda z: prob.residuals(to_values(z)), z0, bounds=(0.0, 1.0),
                         method="trf", diff_step=diff_step, x_scale=1.0,

@@ -26,8 +26,15 @@ def fidelity(cases_dir, out, write_errors):
         cases = load_cases(cases_dir)
     except CaseError as exc:
         fail(str(exc))
+    from lpmsim.fidelity.targets import summary
+
     frame = write_report(cases, out)
     click.echo(table_text(frame))
+    click.echo("\ntargets per family:")
+    for t in summary(frame).itertuples():
+        state = "met" if t.met else ("KNOWN GAP" if t.known_gap else "NOT MET")
+        click.echo(f"  {t.family:<10} {t.metric:<13} {t.stat:<6} {t.value:8.3f} "
+                   f"(target {t.bound:g}) {state}")
     click.echo(f"\n{len(cases)} case(s); report written to {Path(out)}/ (report.md, report.csv, scatter.png)")
     if write_errors:
         dump_errors(frame, write_errors)

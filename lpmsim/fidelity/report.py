@@ -35,7 +35,7 @@ METRICS: dict[str, tuple[str, object]] = {
     "converged": ("converged", lambda v: "yes" if v else "no"),
 }
 
-COLUMNS = ["case", "platform", "metric", "measured", "simulated", "rel_error", "within",
+COLUMNS = ["case", "family", "platform", "metric", "measured", "simulated", "rel_error", "within",
            "outcome", "note"]
 
 
@@ -78,7 +78,7 @@ def report_frame(cases: list[Case], sims: dict[str, dict[str, float]] | None = N
         sim = sims[case.name]
         for metric, value in case.measured.items():
             got = sim[metric]
-            err = (got - value) / value if value else math.nan
+            err = (got - value) / value if value else (0.0 if got == value else math.nan)
             note, within = "", math.nan
             if metric in case.ranges:
                 lo, hi = case.ranges[metric]
@@ -88,7 +88,8 @@ def report_frame(cases: list[Case], sims: dict[str, dict[str, float]] | None = N
                 kind = case.bounds[metric]
                 within = float(got >= value if kind == "lower" else got <= value)
                 note = f"{kind} bound ({'at least' if kind == 'lower' else 'at most'})"
-            rows.append({"case": case.name, "platform": case.platform, "metric": metric,
+            rows.append({"case": case.name, "family": case.family or "published",
+                         "platform": case.platform, "metric": metric,
                          "measured": value, "simulated": got, "rel_error": err,
                          "within": within, "outcome": sim["outcome"], "note": note})
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -129,6 +130,12 @@ def report_markdown(cases: list[Case], frame: pd.DataFrame) -> str:
     for r in frame.itertuples():
         lines.append(f"| {r.case} | {METRICS[r.metric][0]} | {_fmt(r.metric, r.measured)} | "
                      f"{_fmt(r.metric, r.simulated)} | {r.rel_error:+.1%} | {r.note} |")
+    lines += ["", "## Targets per family", "", "| family | figure | statistic | target | value | "
+              "met | known gap |", "|---|---|---|---:|---:|---|---|"]
+    from lpmsim.fidelity.targets import summary
+    for t in summary(frame).itertuples():
+        lines.append(f"| {t.family} | {METRICS[t.metric][0]} | {t.stat} | {t.bound:g} | "
+                     f"{t.value:.3f} | {'yes' if t.met else 'no'} | {t.known_gap} |")
     lines += ["", "![measured vs simulated](scatter.png)", "", "## Cases", ""]
     for case in cases:
         lines += [f"### {case.name}: {case.title}", "", f"- Source: {case.citation}"]
@@ -148,16 +155,17 @@ def scatter(frame: pd.DataFrame, path: str | Path | None = None):
     """Measured vs simulated on log axes, one panel per kind of figure, with the y = x line."""
     import matplotlib.pyplot as plt
 
-    groups = {"time (s)": ["total_time_s", "downtime_s", "round1_s"],
-              "bytes": ["bytes_sent"], "count": ["pages_sent", "round1_pages", "passes", "rounds"]}
+    groups = {"time (s)": ["total_time_s", "downtime_s", "round1_s", "setup_s"],
+              "bytes": ["bytes_sent", "ram_bytes"],
+              "count": ["pages_sent", "round1_pages", "passes", "rounds", "syncs"]}
     present = {k: v for k, v in groups.items() if frame["metric"].isin(v).any()}
     fig, axes = plt.subplots(1, len(present), figsize=(5 * len(present), 4.6), squeeze=False)
-    markers = dict(zip(sorted(frame["case"].unique()), "osD^v<>pPX*h"))
+    markers = dict(zip(sorted(frame["metric"].unique()), "osD^v<>pPX*h" * 3))
     for ax, (label, metrics) in zip(axes[0], present.items()):
         sub = frame[frame["metric"].isin(metrics)]
-        for r in sub.itertuples():
-            ax.scatter(r.measured, r.simulated, marker=markers[r.case], s=45,
-                       label=f"{r.case}: {METRICS[r.metric][0]}")
+        for metric, part in sub.groupby("metric"):
+            ax.scatter(part["measured"], part["simulated"], marker=markers[metric], s=30,
+                       alpha=0.7, label=METRICS[metric][0])
         vals = pd.concat([sub["measured"], sub["simulated"]])
         vals = vals[vals > 0]
         lo, hi = vals.min() / 2, vals.max() * 2

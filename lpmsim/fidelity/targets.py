@@ -1,0 +1,94 @@
+"""Targets per case family: what "faithful" means, stated once, checked by the tests.
+
+A family is a set of cases measured the same way (``family`` in the case file). Each target is
+a statistic of the family's errors and a bound:
+
+- ``median`` / ``p90``: of |relative error| of a figure over the family's cases;
+- ``all``: every case right (convergence: converged in reality iff completed in the model);
+- ``band``: the share of cases whose value lies within max(10 ms, 50 %) of the measured one.
+
+A target the model does not meet yet is a **known gap**: listed in :data:`KNOWN_GAPS` with the
+reason and the value it stands at, shown in the report, and held there by the tests (it may
+improve, never worsen). Nothing is silently accepted.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Target:
+    family: str
+    metric: str
+    stat: str      # "median", "p90", "all", "band"
+    bound: float   # max for median/p90; min share for all/band
+
+
+TARGETS = (
+    # issue 11, on shared/validation/qemu-dev/measurements.csv
+    Target("qemu-dev", "total_time_s", "median", 0.03),
+    Target("qemu-dev", "total_time_s", "p90", 0.08),
+    Target("qemu-dev", "ram_bytes", "median", 0.02),
+    Target("qemu-dev", "converged", "all", 1.0),
+    Target("qemu-dev", "downtime_s", "band", 0.90),
+    # published single figures (mailing lists, IBM): total time within 30 % at p90
+    Target("published", "total_time_s", "p90", 0.30),
+)
+
+#: (family, metric, stat) -> (the value it stands at, why the target is not met)
+KNOWN_GAPS: dict[tuple[str, str, str], tuple[float, str]] = {
+    ("qemu-dev", "ram_bytes", "median"): (0.035, (
+        "+3-5 % on every row with a working set: the dirtier's mmap reuses free pages the idle "
+        "guest had left non-zero, so the working set overlaps the idle baseline (README: "
+        "'boot memory that was freed but not zeroed'); the converter adds W to the baseline. "
+        "The idle rows are exact (-0.1 %, 0.0 %).")),
+    ("qemu-dev", "total_time_s", "p90"): (0.10, (
+        "runs 108/109 (+9 %, +12 %: short migrations; 0.2 s of it is setup, one platform "
+        "constant where the measured setups vary +-50 % with host load) and 113 (-11 %: sequential writes, modelled as independent of the scan's "
+        "position, while the real sweep and scan interact).")),
+    ("qemu-dev", "downtime_s", "band"): (0.875, (
+        "2 of 16 out of band: 111 (+79 %) and 113 (+111 %): downtimes of 72 ms and 10 ms against "
+        "one loopback speed and device-state cost estimated over the set (the measured "
+        "bytes/downtime ranges 0.1-1.7 GiB/s on the loaded host).")),
+    ("published", "total_time_s", "p90"): (0.66, (
+        "qemu-randwrite-13g (-66 %): the mail gives neither link nor dirty-log semantics; "
+        "ibm-1gbe-256g (-29 %): IBM's planning figure, not a measured run.")),
+}
+
+
+def statistic(frame: pd.DataFrame, target: Target) -> float:
+    """The target's statistic over ``frame`` (a report frame with a ``family`` column)."""
+    rows = frame[(frame["family"] == target.family) & (frame["metric"] == target.metric)]
+    if target.stat == "all":
+        return float((rows["simulated"] == rows["measured"]).mean()) if len(rows) else math.nan
+    if target.stat == "band":
+        tol = (rows["measured"] * 0.5).clip(lower=0.010)
+        return float(((rows["simulated"] - rows["measured"]).abs() <= tol).mean())
+    err = rows["rel_error"].abs().dropna()
+    if not len(err):
+        return math.nan
+    return float(err.median() if target.stat == "median" else err.quantile(0.9))
+
+
+def met(value: float, target: Target) -> bool:
+    if math.isnan(value):
+        return False
+    return value <= target.bound if target.stat in ("median", "p90") else value >= target.bound
+
+
+def summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per target: its value, whether it is met, and the known gap if not."""
+    rows = []
+    for t in TARGETS:
+        value = statistic(frame, t)
+        gap = KNOWN_GAPS.get((t.family, t.metric, t.stat))
+        rows.append({"family": t.family, "metric": t.metric, "stat": t.stat, "bound": t.bound,
+                     "value": value, "met": met(value, t), "known_gap": gap[1] if gap else ""})
+    return pd.DataFrame(rows)
+
+
+__all__ = ["KNOWN_GAPS", "TARGETS", "Target", "met", "statistic", "summary"]
