@@ -129,10 +129,11 @@ def test_skipping_quiet_qemu_windows_changes_nothing(which, load, n):
     # the resolution bounds: time and bytes within 0.5%, downtime within 5% or 1 ms (a
     # window more or less when pending ties the threshold)
     # (a migration that never converges is held in closed form once its cycles are stationary:
-    # its sync count at the horizon is an approximation, its bytes are not)
+    # its sync count at the horizon is an approximation, and its bytes to 2%: the held rate is
+    # the mean of the stationary cycles, which may lag the stepped one by a partial cycle)
     done = (fast.outcome == "completed").to_numpy()
     assert done.tolist() == (slow.outcome == "completed").tolist()
-    assert fast.bytes_sent.to_numpy() == pytest.approx(slow.bytes_sent.to_numpy(), rel=1e-2)
+    assert fast.bytes_sent.to_numpy() == pytest.approx(slow.bytes_sent.to_numpy(), rel=2e-2)
     assert fast.total_time_s[done].to_numpy() == pytest.approx(slow.total_time_s[done], rel=5e-3)
     assert fast.bytes_sent[done].to_numpy() == pytest.approx(slow.bytes_sent[done], rel=5e-3)
     assert max((fast.syncs[done] - slow.syncs[done]).abs(), default=0) <= 1
