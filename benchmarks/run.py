@@ -12,6 +12,7 @@ HERE = Path(__file__).parent
 JOBS = {
     "core": [["bench_core.py", "64gib"], ["bench_core.py", "1tib"]],
     "evacuation": [["bench_evacuation.py"]],
+    "busy": [["bench_busy.py", "concurrent"], ["bench_busy.py", "sequential"]],
     "sweep": [["bench_sweep.py"]],
 }
 

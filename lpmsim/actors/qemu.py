@@ -89,7 +89,7 @@ def precopy_windows(mover):
         if left > EMPTY:
             smooth, full = yield from _send(mover, left, w_end)
             # a regular window: its whole quota, or a full window at one rate
-            clean = clean and smooth and left == quota_left
+            clean = clean and smooth and (left == quota_left or quota == math.inf)
         if env.now < w_end - 1e-12 and fluid.pending_bytes() > EMPTY:
             yield env.timeout(w_end - env.now)  # the quota is spent: sleep to the window's end
         if env.now >= w_end - 1e-12:
