@@ -34,3 +34,11 @@ def test_three_policies_differ_as_their_rules_say():
     assert m.loc["qemu", "postcopy_s"] == 0 and m.loc["xen", "postcopy_s"] == 0
     assert m.loc["qemu", "total_time_s"] > m.loc["powervm", "total_time_s"]  # 128 MiB/s cap
     assert m.loc["xen", "passes"] <= 5
+
+
+def test_summary_prints_na_cells_as_dashes():
+    """NA (an inactive migration has no stop reason) must print, not crash the summary."""
+    flagship = next(path for path in SCENARIOS if path.stem == "flagship")
+    text = simulate(load_scenario(flagship)).summary()
+    batch = next(line for line in text.splitlines() if line.startswith("batch"))
+    assert batch.rstrip().endswith("-") and "converged" in text

@@ -48,14 +48,14 @@ class RunResult:
             rows.append((r.migration, r.mode, r.policy, r.outcome, fmt_duration(r.queue_wait_s),
                          fmt_duration(r.total_time_s),
                          fmt_duration(r.downtime_s), fmt_duration(r.postcopy_s),
-                         fmt_bytes(r.bytes_sent), str(r.passes), r.stop_reason or "-"))
+                         fmt_bytes(r.bytes_sent), str(r.passes), _text(r.stop_reason, "-")))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
         lines.insert(1, "  ".join("-" * w for w in widths))
         lines.append(f"\nscenario {self.scenario.name!r}, seed {self.seed}: "
                      f"{len(self.migrations)} migration(s), makespan {fmt_duration(self.makespan)}")
         for r in self.migrations.itertuples():
-            if r.reason:
+            if not pd.isna(r.reason) and r.reason:
                 lines.append(f"  {r.migration}: {r.outcome}: {r.reason}")
         return "\n".join(lines)
 
@@ -70,6 +70,11 @@ class RunResult:
                                                  indent=2))
         (out / "summary.txt").write_text(self.summary() + "\n")
         return out
+
+
+def _text(v, empty: str = "") -> str:
+    """A text cell, NA as ``empty``."""
+    return empty if v is None or pd.isna(v) or v == "" else str(v)
 
 
 def _plain(v):
