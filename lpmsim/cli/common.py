@@ -29,6 +29,13 @@ overlay_option = click.option(
 
 
 def load(path: str, overrides=(), overlays=()) -> Scenario:
+    """Load ``path``; a name that is no file but a shipped scenario (``flagship``) loads that."""
+    from pathlib import Path
+
+    from lpmsim.data import scenario_path
+
+    if not Path(path).exists() and (shipped := scenario_path(path)) is not None:
+        path = str(shipped)
     try:
         return load_scenario(path, overrides, overlays)
     except ScenarioError as exc:

@@ -10,8 +10,9 @@ from lpmsim.cli.common import fail
 
 
 @click.command()
-@click.option("--cases", "cases_dir", type=click.Path(file_okay=False), default="validation",
-              show_default=True, help="Folder of case files (*.toml).")
+@click.option("--cases", "cases_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder of case files (*.toml). Default: ./validation if it exists, else "
+                   "the cases shipped with lpmsim.")
 @click.option("--out", type=click.Path(file_okay=False), default="results/fidelity",
               show_default=True, help="Folder for report.md, report.csv and scatter.png.")
 @click.option("--write-errors", type=click.Path(dir_okay=False), default=None, metavar="FILE",
@@ -22,6 +23,9 @@ def fidelity(cases_dir, out, write_errors):
     from lpmsim.fidelity import CaseError, load_cases, write_report
     from lpmsim.fidelity.report import table_text, write_errors as dump_errors
 
+    if cases_dir is None:
+        from lpmsim.data import VALIDATION
+        cases_dir = "validation" if Path("validation").is_dir() else str(VALIDATION)
     try:
         cases = load_cases(cases_dir)
     except CaseError as exc:

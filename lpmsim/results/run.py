@@ -27,6 +27,8 @@ class RunResult:
     events: pd.DataFrame
     links: pd.DataFrame
     inventories: dict = field(default_factory=dict)  # "before"/"after" snapshots, if recorded
+    wall_s: float = float("nan")   # wall time of the simulation
+    event_count: int = 0           # SimPy events processed
 
     FRAMES = ("migrations", "phases", "passes", "events", "links")
 
@@ -59,15 +61,24 @@ class RunResult:
                 lines.append(f"  {r.migration}: {r.outcome}: {r.reason}")
         return "\n".join(lines)
 
-    def save(self, out: str | Path) -> Path:
-        """Write every frame as CSV, the resolved scenario as JSON and the summary as text."""
+    def save(self, out: str | Path, parquet: bool = True) -> Path:
+        """Write every frame as CSV (and Parquet), the resolved scenario as JSON, the run's
+        facts (lpmsim version, seed, wall time, events, per-migration figures) as run.json and
+        the summary as text."""
+        from lpmsim import __version__
+
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         for name in self.FRAMES:
-            getattr(self, name).to_csv(out / f"{name}.csv", index=False)
+            frame = getattr(self, name)
+            frame.to_csv(out / f"{name}.csv", index=False)
+            if parquet:
+                frame.to_parquet(out / f"{name}.parquet", index=False)
         (out / "scenario.json").write_text(json.dumps(self.scenario.to_dict(), indent=2))
-        (out / "run.json").write_text(json.dumps({"seed": self.seed, "migrations": self.to_json()},
-                                                 indent=2))
+        facts = {"lpmsim": __version__, "scenario": self.scenario.name, "seed": self.seed,
+                 "wall_s": _plain(self.wall_s), "events": self.event_count,
+                 "migrations": self.to_json()}
+        (out / "run.json").write_text(json.dumps(facts, indent=2))
         (out / "summary.txt").write_text(self.summary() + "\n")
         return out
 

@@ -6,6 +6,7 @@ simulated time starts and reported as the migration's validation failure, never 
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import simpy
@@ -37,7 +38,8 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
         seed = scenario.seed
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f'"seed" must be a non-negative integer, got {seed!r}')
-    env = simpy.Environment()
+    started = time.perf_counter()
+    env = CountingEnvironment()
     rec = Recorder()
     network = Network(env, [*(LinkSpec(link.name, link.bandwidth, link.latency,
                                        link.usable_efficiency, link.aggregation)
@@ -79,7 +81,20 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
     inventories = {"initial": ledger.initial, "final": ledger.inventory,
                    **{mid: {"before": ledger.before[mid], "after": ledger.after.get(mid)}
                       for mid in ledger.before}}
-    return RunResult(scenario=scenario, seed=seed, inventories=inventories, **frames)
+    return RunResult(scenario=scenario, seed=seed, inventories=inventories,
+                     wall_s=time.perf_counter() - started, event_count=env.events, **frames)
+
+
+class CountingEnvironment(simpy.Environment):
+    """A SimPy environment that counts the events it processes (for run.json, benchmarks)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events = 0
+
+    def step(self) -> None:
+        self.events += 1
+        super().step()
 
 
 def build_migrations(scenario: Scenario) -> list[Migration]:
