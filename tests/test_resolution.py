@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from builders import lone
@@ -100,40 +101,62 @@ def _no_skip(*args, **kwargs):
 CAPS = {"kvm": 1e9 / 8, "tcg": 48 * 2**20, "slow": 16 * 2**20}
 POLICIES = {"kvm": {"preset": "qemu", "accel": "kvm", "max_bandwidth": 0},
             "tcg": {"preset": "qemu", "accel": "tcg", "max_bandwidth": "48 MiB/s"},
-            "slow": {"preset": "qemu", "max_bandwidth": "16 MiB/s", "downtime_limit": "50 ms"}}
+            "slow": {"preset": "qemu", "accel": "kvm", "max_bandwidth": "16 MiB/s",
+                     "downtime_limit": "50 ms"}}
+# Sync semantics only: with clear-on-send the page fluid averages the instants at which the
+# scan passed each range (lpmsim.memory.fluid), so it is exact only to that spread.
+
+
+def _run(which: str, rate: float, n: int, skip: bool) -> pd.DataFrame:
+    import lpmsim.actors.qemu as qemu
+    raw = lone(memory="512 MiB", bandwidth="1 Gbps", policy=POLICIES[which],
+               workload={"kind": "uniform", "rate": f"{rate!r} pages/s", "working_set": "20%"},
+               horizon="3 min")
+    raw["partitions"] = [dict(raw["partitions"][0], name=f"p{i}") for i in range(n)]
+    raw["migrations"] = [dict(raw["migrations"][0], partition=f"p{i}") for i in range(n)]
+    original = qemu._skip
+    if not skip:
+        qemu._skip = _no_skip
+    try:
+        return simulate(scenario_from_dict(raw)).migrations
+    finally:
+        qemu._skip = original
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(POLICIES)), st.floats(0.0, 4.0), st.integers(1, 2))
 def test_skipping_quiet_qemu_windows_changes_nothing(which, load, n):
     """QEMU's windows whose end test cannot fire are skipped in one flow; stepping through
-    each of them must give the same timeline (concurrent migrations included). Dirty rates
-    near the cap (0.5x-2x) are left out: there the threshold rule is chaotic (a 1e-12 change
-    in float rounding can decide convergence, as a real near-critical QEMU is stochastic,
-    shared/validation/qemu-dev README), so two exact computations need not agree."""
-    import lpmsim.actors.qemu as qemu
-    if 0.5 <= load <= 2.0:
-        load = 0.25 if load < 1.25 else 3.0
-    rate = int(load * CAPS[which] / 4096 / n)
-    raw = lone(memory="512 MiB", bandwidth="1 Gbps", policy=POLICIES[which],
-               workload={"kind": "uniform", "rate": f"{rate} pages/s", "working_set": "20%"},
-               horizon="3 min")
-    raw["partitions"] = [dict(raw["partitions"][0], name=f"p{i}") for i in range(n)]
-    raw["migrations"] = [dict(raw["migrations"][0], partition=f"p{i}") for i in range(n)]
-    fast = simulate(scenario_from_dict(raw)).migrations
-    skip, qemu._skip = qemu._skip, _no_skip
-    try:
-        slow = simulate(scenario_from_dict(raw)).migrations
-    finally:
-        qemu._skip = skip
+    each of them must give the same timeline (concurrent migrations included).
+
+    Near the critical rate the threshold rule is chaotic: a change of float rounding can
+    decide convergence and the sync it happens at (a real near-critical QEMU is stochastic:
+    shared/validation/qemu-dev README). Where three stepped runs whose dirty rates differ by one
+    part in a million already scatter, the skipped run must land within their spread."""
+    rate = load * CAPS[which] / 4096 / n
+    fast = _run(which, rate, n, True)
+    stepped = [_run(which, rate * (1 + e), n, False) for e in (0.0, -1e-6, 1e-6)]
+    slow = stepped[0]
+    outcomes = [(r.outcome == "completed").tolist() for r in stepped]
+    done = (fast.outcome == "completed").to_numpy()
+    assert done.tolist() in outcomes, "disagrees on convergence with every nearby stepped run"
+    chaotic = outcomes.count(outcomes[0]) < 3 or any(
+        not np.allclose(r.total_time_s, slow.total_time_s, rtol=5e-3, equal_nan=True)
+        for r in stepped)
+    if chaotic:  # the stepped runs themselves scatter: the skip must land among them
+        times = np.array([r.total_time_s.to_numpy() for r in stepped])
+        lo, hi = np.nanmin(times, axis=0), np.nanmax(times, axis=0)
+        got = fast.total_time_s.to_numpy()
+        ok = np.isnan(got) | ((got >= lo * (1 - 5e-3)) & (got <= hi * (1 + 5e-3)))
+        assert ok.all(), f"{got} outside the stepped runs' spread [{lo}, {hi}]"
+        return
     # the issue's resolution bounds: time and bytes within 0.5%, downtime within 5% or 1 ms (a
     # window more or less when pending ties the threshold)
     # (a migration that never converges is held in closed form once its cycles are stationary:
-    # its sync count at the horizon is an approximation, and its bytes to 2%: the held rate is
-    # the mean of the stationary cycles, which may lag the stepped one by a partial cycle)
-    done = (fast.outcome == "completed").to_numpy()
-    assert done.tolist() == (slow.outcome == "completed").tolist()
-    assert fast.bytes_sent.to_numpy() == pytest.approx(slow.bytes_sent.to_numpy(), rel=2e-2)
+    # its sync count and bytes at the horizon are approximations: the held rate is the mean of
+    # cycles found stationary to 0.1%, and near the critical rate the stepped cycles may still
+    # drift afterwards, by up to a few percent: README, "non-converging")
+    assert fast.bytes_sent.to_numpy() == pytest.approx(slow.bytes_sent.to_numpy(), rel=5e-2)
     assert fast.total_time_s[done].to_numpy() == pytest.approx(slow.total_time_s[done], rel=5e-3)
     assert fast.bytes_sent[done].to_numpy() == pytest.approx(slow.bytes_sent[done], rel=5e-3)
     assert max((fast.syncs[done] - slow.syncs[done]).abs(), default=0) <= 1

@@ -60,8 +60,8 @@ class Region:
             return 0.0
         lam = self.rate / self.pages
         lo, hi = max(0.0, now - b), max(0.0, now - a)
-        if hi <= lo:
-            return self.logged(lo)
+        if hi <= lo or lam * (hi - lo) < 1e-12:  # no spread worth the name: the midpoint
+            return self.logged((lo + hi) / 2)
         if self.sequential:
             knee = 1.0 / lam
 
