@@ -56,6 +56,8 @@ class Hmc:
         #: The queue and the limits: per system and per MSP (lpmsim.actors.admission).
         self.admission = Admission(env, scenario, msps, network)
         self.active, self.inactive = self.admission.active, self.admission.inactive
+        #: Partitions with a migration past validation (one migrlpar at a time per partition).
+        self.moving: set[str] = set()
         #: The movers started, for the end-of-run accounting of held steady states.
         self.movers: list[Mover] = []
         #: Memory each system lost to faults since the scenario began (memory_loss).
@@ -95,6 +97,8 @@ class Hmc:
             yield from self.fail(mig, cause)
         finally:
             self.admission.release(mig)
+            if mig.verdict.outcome is not Outcome.VALIDATION_FAILED:
+                self.moving.discard(mig.plan.partition.name)
 
     def run(self, mig: Migration):
         plan, verdict = mig.plan, mig.verdict
@@ -108,12 +112,16 @@ class Hmc:
         mig.enter("validate")
         yield self.env.timeout(self.steps.validate_)
         problems = self.validate(mig) + self.admission.impossible(mig)
+        if plan.partition.name in self.moving:
+            problems.append(f"MIGRATION_IN_PROGRESS {plan.partition.name}: "
+                            f"{plan.partition.name} is already being migrated")
         self.phase(mig, 3, "validate", start)
         if problems:
             verdict.outcome, verdict.reason = Outcome.VALIDATION_FAILED, "; ".join(problems)
             verdict.end = self.env.now
             self.recorder.event(self.env.now, mig.id, "hmc", "validation_failed", verdict.reason)
             return
+        self.moving.add(plan.partition.name)
         verdict.queued = self.env.now
         mig.lanes = yield self.admission.request(mig)
         verdict.admitted = self.env.now
@@ -199,8 +207,10 @@ class Hmc:
         """`migrlpar -o s`: stop ``mig`` if it has not suspended yet (else it is refused)."""
         verdict = mig.verdict
         late = mig.stream is not None and mig.stream.state not in (State.ENABLED, State.SUSPENDING)
-        if verdict.outcome is not Outcome.PENDING or late or verdict.abort_entity:
-            state = verdict.outcome if verdict.outcome is not Outcome.PENDING else "past suspend"
+        early = self.env.now < mig.plan.spec.start
+        if verdict.outcome is not Outcome.PENDING or late or early or verdict.abort_entity:
+            state = ("not started yet" if early else verdict.outcome
+                     if verdict.outcome is not Outcome.PENDING else "past suspend")
             self.recorder.event(self.env.now, mig.id, "hmc", "stop_refused",
                                 f"migrlpar -o s: migration is {state}")
             return

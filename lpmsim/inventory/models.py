@@ -81,7 +81,7 @@ class Link(BaseModel):
     model_config = STRICT
     name: str
     bandwidth: Bandwidth
-    latency: Duration = 50e-6
+    latency: Duration = Field(default=50e-6, ge=0)
     mtu: int = Field(default=1500, ge=576, le=9216)
     efficiency: Fraction | None = None
     aggregation: int = Field(default=1, ge=1, description="bonded ports (link aggregation)")
@@ -92,8 +92,10 @@ class Link(BaseModel):
 
     @model_validator(mode="after")
     def _positive(self):
-        if self.bandwidth <= 0:
+        if not self.bandwidth > 0:
             raise ValueError("bandwidth must be > 0")
+        if self.efficiency is not None and not self.efficiency > 0:
+            raise ValueError("efficiency must be > 0 (a share of the line rate, up to 1)")
         return self
 
 
@@ -107,7 +109,7 @@ class Vios(BaseModel):
     #: What one MSP can push through its mover threads (VIOS CPU and threads). Unknown in public
     #: sources; IBM's POWER6-era guidance needs ~1 processor per side for 1 GbE (S21). Default
     #: assumption: not the bottleneck below 10 GbE.
-    msp_throughput: Bandwidth = 2.0e9
+    msp_throughput: Bandwidth = Field(default=2.0e9, gt=0)
     #: The links this VIOS's MSP traffic crosses, in order from the VIOS outwards.
     links: tuple[str, ...] = ()
     #: vioslpm0 attributes (S9, S10): concurrent LPM operations and resources per operation.

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -15,12 +16,31 @@ from pydantic import BeforeValidator, ConfigDict, PlainSerializer
 from lpmsim import units
 
 
+#: The largest number a scenario may give (bytes, seconds, bytes/s, pages/s): beyond it a
+#: value is a typo that would overflow later (1e308 GiB, 1e400 pages/s).
+LARGEST = 1e18
+
+
 def _strict(fn):
     def parse(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a finite number")
         try:
-            return fn(value)
+            out = fn(value)
         except units.UnitError as exc:
             raise ValueError(str(exc)) from None
+        except OverflowError:
+            raise ValueError(f"{value!r} is too large") from None
+        number = getattr(out, "value", out if isinstance(out, (int, float)) else None)
+        if number is not None and not isinstance(number, bool):
+            if not math.isfinite(number):
+                raise ValueError(f"{value!r} is not a finite number")
+            if abs(number) > LARGEST:
+                raise ValueError(f"{value!r} is too large (at most {LARGEST:g} in base units)")
+        nbytes = getattr(out, "nbytes", None)
+        if nbytes is not None and nbytes > LARGEST:
+            raise ValueError(f"{value!r} is too large (at most {LARGEST:g} bytes)")
+        return out
     return parse
 
 

@@ -79,7 +79,7 @@ class Mover(BaseModel):
     model_config = STRICT
     #: TCP window of one mover stream (assumption: 256 KiB, the AIX tcp_sendspace /
     #: tcp_recvspace ISNO values commonly set for 10 GbE). A stream carries at most window / RTT.
-    tcp_window: Size = 256 * 2**10
+    tcp_window: Size = Field(default=256 * 2**10, gt=0)
     levels: ConcurrencyLevels = ConcurrencyLevels()
 
 

@@ -88,7 +88,7 @@ class Scenario(BaseModel):
     seed: int = Field(default=0, ge=0)
     #: Simulated time after which the run stops; migrations still going (a QEMU pre-copy that
     #: never converges runs until someone intervenes) end with outcome "unfinished".
-    horizon: Duration = 7 * 86400.0
+    horizon: Duration = Field(default=7 * 86400.0, gt=0)
     hmc: HmcSteps = HmcSteps()
     hypervisor: Hypervisor = Hypervisor()
     systems: tuple[ManagedSystem, ...] = ()

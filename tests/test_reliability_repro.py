@@ -1,0 +1,43 @@
+"""The reproducers of shared/reliability/repro (issue 15): every scenario file is answered with a
+clean result or a clean error naming the key (exit 0 or 2), never a traceback or a hang."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lpmsim.cli import main
+
+REPRO = Path(__file__).resolve().parents[2] / "shared" / "reliability" / "repro"
+FILES = sorted(REPRO.glob("*.toml")) if REPRO.exists() else []
+
+
+@pytest.mark.skipif(not FILES, reason="shared/reliability/repro not beside the clone")
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_repro_is_answered_cleanly_and_quickly(path, tmp_path):
+    t0 = time.perf_counter()
+    r = CliRunner().invoke(main, ["run", str(path), "--no-plot", "--out", str(tmp_path / "out")])
+    assert time.perf_counter() - t0 < 30, "took too long"
+    assert r.exit_code in (0, 2), r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
+    assert "Traceback" not in r.output
+    if r.exit_code == 2:
+        assert "lpmsim:" in r.output and ("[" in r.output or "." in r.output)  # names the key
+    else:
+        assert "results written" in r.output
+
+
+def test_a_stop_before_the_start_is_refused_and_times_stay_positive():
+    from builders import lone
+
+    from lpmsim import scenario_from_dict, simulate
+    raw = lone(memory="1 GiB")
+    raw["migrations"][0]["start"] = "10 s"
+    raw["faults"] = [{"kind": "stop", "migration": "p", "at": "1 s"}]
+    res = simulate(scenario_from_dict(raw))
+    m = res.migrations.iloc[0]
+    assert m.outcome == "completed" and m.total_time_s > 0
+    assert "stop_refused" in set(res.events.event)
