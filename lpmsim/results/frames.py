@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
 
 import pandas as pd
 
@@ -77,7 +76,8 @@ def _state_bytes(m: MigrationRecord) -> float:
 
 def _frame(records: list, cls) -> pd.DataFrame:
     columns = list(cls.__dataclass_fields__)
-    return pd.DataFrame([asdict(r) for r in records], columns=columns)
+    # the records are flat dataclasses: their __dict__ is the row (asdict() recurses, 5x slower)
+    return pd.DataFrame([r.__dict__ for r in records], columns=columns)
 
 
 def build_frames(migrations: list[MigrationRecord], rec: Recorder) -> dict[str, pd.DataFrame]:
@@ -88,7 +88,7 @@ def build_frames(migrations: list[MigrationRecord], rec: Recorder) -> dict[str, 
         "phases": _frame(rec.phases, PhaseRecord),
         "passes": _frame(rec.passes, PassRecord).rename(columns={"pass_no": "pass"}),
         "events": _frame(rec.events, EventRecord),
-        "links": pd.DataFrame([asdict(s) for s in rec.links],
+        "links": pd.DataFrame([s.__dict__ for s in rec.links],
                               columns=["time", "link", "rate", "capacity", "flows"]),
     }
     frames["phases"]["duration"] = frames["phases"]["end"] - frames["phases"]["start"]
