@@ -157,10 +157,10 @@ class Admission:
         return sorted(free, key=lambda m: (m.slots.count, m.vios.name))
 
     def lane(self, src, dst) -> Lane:
-        from lpmsim.actors.msp import msp_path
+        from lpmsim.actors.msp import directed_path
 
         levels = self.mover.levels
-        path = (src.cpu_link, *msp_path(src.vios, dst.vios), dst.cpu_link)
+        path = (src.cpu_link, *directed_path(src.vios, dst.vios), dst.cpu_link)
         streams = min(levels.threads[src.vios.concurrency_lvl - 1],
                       levels.threads[dst.vios.concurrency_lvl - 1])
         cap = min(src.vios.msp_throughput * levels.share[src.vios.concurrency_lvl - 1],

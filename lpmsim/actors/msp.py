@@ -42,6 +42,23 @@ def cpu_link(vios: Vios) -> str:
     return f"msp:{vios.name}"
 
 
+#: The suffix of a link's reverse direction (full duplex: each direction its own capacity).
+REVERSE = "~r"
+
+
+def reverse(link: str) -> str:
+    """The name of ``link``'s other direction."""
+    return link[:-len(REVERSE)] if link.endswith(REVERSE) else link + REVERSE
+
+
+def directed_path(src: Vios, dst: Vios) -> tuple[str, ...]:
+    """:func:`msp_path` with each link in the direction of the stream: forward from the system
+    whose name sorts first, reverse the other way (so two migrations in opposite directions
+    never share a direction; an assumption for links shared by more than two systems)."""
+    path = msp_path(src, dst)
+    return path if src.system <= dst.system else tuple(reverse(name) for name in path)
+
+
 def msp_path(src: Vios, dst: Vios) -> tuple[str, ...]:
     """The links a stream from ``src`` to ``dst`` crosses: the source VIOS's links outwards,
     then the destination's inwards; a link both name (a shared switch) is crossed once."""
@@ -50,4 +67,4 @@ def msp_path(src: Vios, dst: Vios) -> tuple[str, ...]:
     return tuple(path)
 
 
-__all__ = ["Msp", "cpu_link", "msp_path"]
+__all__ = ["REVERSE", "Msp", "cpu_link", "directed_path", "msp_path", "reverse"]

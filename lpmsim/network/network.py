@@ -40,9 +40,13 @@ class Network:
     """
 
     def __init__(self, env: simpy.Environment, links: Iterable[LinkSpec],
-                 samples: list[LinkSample] | None = None) -> None:
+                 samples: list[LinkSample] | None = None,
+                 twins: dict[str, str] | None = None) -> None:
         self.env = env
         self.samples = samples
+        #: a link -> the link that is its other direction (full duplex): a failure, a repair or a
+        #: change of bandwidth of one applies to both
+        self.twins: dict[str, str] = dict(twins or {})
         self.specs: dict[str, LinkSpec] = {}
         for spec in links:
             if not isinstance(spec, LinkSpec):
@@ -139,6 +143,12 @@ class Network:
     # -- changing links --------------------------------------------------------------------
 
     def set_capacity(self, name: str, bandwidth: float) -> None:
+        """Both directions of a duplex link (see ``twins``); one direction: :meth:`_set_one`."""
+        self._set_one(name, bandwidth)
+        if name in self.twins:
+            self._set_one(self.twins[name], bandwidth)
+
+    def _set_one(self, name: str, bandwidth: float) -> None:
         """Set the nominal bandwidth of link ``name`` (bytes/s, >= 0) from now on; its usable
         capacity stays ``bandwidth * efficiency * aggregation``.
         """
@@ -151,6 +161,12 @@ class Network:
         self._update_capacity(link)
 
     def fail(self, name: str, cause: object = None) -> None:
+        """Take link ``name`` (both directions of a duplex link) down; see :meth:`_fail_one`."""
+        self._fail_one(name, cause)
+        if name in self.twins:
+            self._fail_one(self.twins[name], cause)
+
+    def _fail_one(self, name: str, cause: object = None) -> None:
         """Take link ``name`` down: every transfer crossing it leaves the network and its
         ``done`` fails with ``LinkDown(name, cause)``; background traffic on it pauses. New
         transfers over it fail the same way until :meth:`restore`. No-op if already down.
@@ -166,6 +182,12 @@ class Network:
             flow.done.fail(LinkDown(name, cause))
 
     def restore(self, name: str) -> None:
+        """Bring link ``name`` (both directions of a duplex link) back up."""
+        self._restore_one(name)
+        if name in self.twins:
+            self._restore_one(self.twins[name])
+
+    def _restore_one(self, name: str) -> None:
         """Bring link ``name`` back up (with the bandwidth it had). No-op if it is up."""
         link = self._id(name)
         if link not in self._down:

@@ -91,6 +91,10 @@ def build_frames(migrations: list[MigrationRecord], rec: Recorder) -> dict[str, 
         "links": pd.DataFrame([s.__dict__ for s in rec.links],
                               columns=["time", "link", "rate", "capacity", "flows"]),
     }
+    links = frames["links"]
+    idle_reverse = [name for name, rows in links.groupby("link")
+                    if str(name).endswith("~r") and not (rows["rate"] > 0).any()]
+    frames["links"] = links[~links["link"].isin(idle_reverse)].reset_index(drop=True)
     frames["phases"]["duration"] = frames["phases"]["end"] - frames["phases"]["start"]
     frames["phases"] = frames["phases"].sort_values(["migration", "step"], kind="stable",
                                                     ignore_index=True)

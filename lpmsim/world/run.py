@@ -15,7 +15,7 @@ from lpmsim.actors.hmc import Hmc
 from lpmsim.actors.hypervisor import Hypervisor
 from lpmsim.actors.faults import Injector
 from lpmsim.actors.migration import Migration, Plan, record
-from lpmsim.actors.msp import Msp, cpu_link, msp_path
+from lpmsim.actors.msp import Msp, cpu_link, msp_path, reverse
 from lpmsim.actors.records import Recorder
 from lpmsim.network import LinkSpec, Network
 from lpmsim.policy import make_policy
@@ -41,12 +41,17 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
     started = time.perf_counter()
     env = CountingEnvironment()
     rec = Recorder()
-    network = Network(env, [*(LinkSpec(link.name, link.bandwidth, link.latency,
-                                       link.usable_efficiency, link.aggregation)
-                              for link in scenario.links),
-                            # each MSP's mover CPU and threads, shared by its migrations
-                            *(LinkSpec(cpu_link(v), v.msp_throughput)
-                              for v in scenario.vios if v.msp)], samples=rec.links)
+    # Ethernet is full duplex: each link is two directions of its own capacity (the reverse one
+    # named NAME~r); MSP pseudo-links (CPU and threads) are shared by both directions
+    links = [LinkSpec(name, link.bandwidth, link.latency, link.usable_efficiency,
+                      link.aggregation)
+             for link in scenario.links for name in (link.name, reverse(link.name))]
+    network = Network(env, [*links, *(LinkSpec(cpu_link(v), v.msp_throughput)
+                                      for v in scenario.vios if v.msp)],
+                      samples=rec.links,
+                      twins={k: v for link in scenario.links
+                             for k, v in ((link.name, reverse(link.name)),
+                                          (reverse(link.name), link.name))})
     hypervisors = {s.name: Hypervisor(env, s.name, scenario.hypervisor, rec, seed, audit)
                    for s in scenario.systems}
     msps = {v.name: Msp(env, v, network, rec, scenario.mover.levels) for v in scenario.vios if v.msp}
