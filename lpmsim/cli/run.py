@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from pathlib import Path
 
 import click
 
-from lpmsim.cli.common import load, overlay_option, set_option
+from lpmsim.cli.common import EXIT_NO, fail, load, overlay_option, set_option
 from lpmsim.world import simulate
 
 
@@ -25,10 +27,17 @@ from lpmsim.world import simulate
 @click.option("--save-baseline", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Also write the timings as a baseline for `lpmsim check`.")
 def run(scenario, seed, out, overrides, overlays, as_json, no_plot, save_baseline):
-    """Simulate SCENARIO (a TOML file) and report every migration."""
+    """Simulate SCENARIO (a TOML file) and report every migration.
+
+    Exit code 0 when every migration completed, 1 when any did not (validation failed,
+    aborted, stopped, lost or unfinished), 2 for bad input."""
     sc = load(scenario, overrides, overlays)
     result = simulate(sc, seed=seed)
-    folder = result.save(Path(out) if out else Path("results") / sc.name)
+    try:
+        folder = result.save(Path(out) if out else Path("results") / safe_name(sc.name))
+    except OSError as exc:
+        fail(f"--out {out or 'results/' + safe_name(sc.name)}: cannot write the results: "
+             f"{exc.strerror or exc}")
     if not no_plot and len(result.phases):
         from lpmsim.plots import timeline
         timeline(result.phases, result.events, path=folder / "timeline.png")
@@ -40,3 +49,12 @@ def run(scenario, seed, out, overrides, overlays, as_json, no_plot, save_baselin
     else:
         click.echo(result.summary())
         click.echo(f"results written to {folder}/")
+    if (result.migrations["outcome"] != "completed").any():
+        sys.exit(EXIT_NO)
+
+
+def safe_name(name: str) -> str:
+    """A folder name made of ``name``'s letters, digits, '-', '_' and '.', never '.' or '..'
+    (a scenario called "../../x" must not write outside results/)."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "scenario"
+    return cleaned[:100]
