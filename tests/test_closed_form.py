@@ -126,3 +126,20 @@ def test_powervm_resumes_before_the_dirty_pages_arrive():
     assert m.downtime_s == pytest.approx(0, abs=1e-9)  # no state bytes, no overheads here
     assert m.postcopy_s > 0 and post.pages.sum() > 0
     assert math.isclose(m.bytes_sent, res.passes.bytes.sum(), rel_tol=1e-12)
+
+
+def test_qemu_postcopy_after_the_setup_sync_moves_no_ram_while_stopped(make):
+    """migrate-start-postcopy at the first sync (QEMU 7.2 postcopy_start): the switch comes at
+    the next window's end; the downtime sends the device state, no RAM; then the rest streams
+    at max-postcopy-bandwidth until remaining < threshold, and the tail goes uncapped."""
+    cap, link = 100e6, 1e9
+    r = simulate(make(memory=GiB, bandwidth=link, policy={
+        "preset": "qemu", "max_bandwidth": "100 MB/s", "postcopy": "1 passes"})).migrations.iloc[0]
+    assert r.stop_reason == "postcopy"
+    assert r.suspend_s == pytest.approx(0.1, abs=1e-9)  # one window of pre-copy
+    assert r.ram_bytes == pytest.approx(GiB * 4104 / 4096, rel=1e-9)  # every page once
+    left = GiB * 4104 / 4096 - cap * 0.1
+    tail = cap * 0.3  # threshold = measured bandwidth x downtime-limit
+    assert r.precopy_bytes == pytest.approx(cap * 0.1, rel=1e-9)
+    assert r.suspended_bytes == 0
+    assert r.postcopy_s == pytest.approx((left - tail) / cap + tail / link, rel=1e-3)

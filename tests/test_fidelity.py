@@ -56,9 +56,13 @@ def test_convergence_is_right_on_every_measured_run(frame):
 @pytest.mark.skipif(not SHARED.exists(), reason="shared/validation/qemu-dev not beside the clone")
 def test_qemu_dev_cases_are_what_the_converter_writes():
     import tomllib
-    for row in read_rows(SHARED):
-        path = VALIDATION / "qemu-dev" / f"run_{row['run_id']}.toml"
-        assert tomllib.loads(path.read_text()) == qemu_case(row), path
+
+    from lpmsim.fidelity.qemu_dev import postcopy_case
+    for name, make, prefix in (("measurements.csv", qemu_case, "run"),
+                               ("postcopy.csv", postcopy_case, "pc_run")):
+        for row in read_rows(SHARED, name):
+            path = VALIDATION / "qemu-dev" / f"{prefix}_{row['run_id']}.toml"
+            assert tomllib.loads(path.read_text()) == make(row), path
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="shared/validation/qemu-dev not beside the clone")

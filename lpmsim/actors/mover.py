@@ -57,6 +57,7 @@ class Mover:
         self.policy = mig.plan.policy
         self._pass = (env.now, 0.0, 0.0)  # start, bytes, pages of the pass being recorded
         self._open = False
+        self.threshold = 0.0  # QEMU: the last threshold_size (bytes), for the post-copy tail
         self.hold = None  # a steady QEMU cycle held in closed form (lpmsim.actors.qemu)
         self.steady_pages_per_cycle = (0.0, 0.0)
         self.steady_syncs = 1
@@ -153,7 +154,7 @@ class Mover:
         self._begin_pass()
         if pol.scan == "window" and pol.sync_time(added):
             yield env.timeout(pol.sync_time(added))
-        if pol.suspended_send == "all":
+        if pol.suspended_send == "all" and self.tally.stop_reason != StopReason.POSTCOPY:
             nbytes = fluid.pending_bytes()
             if nbytes > 0:
                 t0 = env.now
@@ -185,7 +186,17 @@ class Mover:
             return
         missing = self._missing_by_region()
         t0 = env.now
-        yield from self.lanes.send(nbytes, None)
+        if self.policy.scan == "window":
+            # QEMU post-copy: the background stream at max-postcopy-bandwidth until remaining
+            # (pages x 4 KiB) < threshold, then migration_completion sends the rest uncapped
+            page = self.mig.plan.partition.page_size
+            capped = min(nbytes, fluid.bytes_until(self.threshold / page))
+            if capped > 0:
+                yield from self.lanes.send(capped, self.policy.postcopy_cap())
+            if nbytes - capped > 0:
+                yield from self.lanes.send(nbytes - capped, None)
+        else:
+            yield from self.lanes.send(nbytes, None)
         window = env.now - t0
         self.advance(nbytes, t0, wrap=True, stage=Stage.POSTCOPY)
         faults = demand_faults(self.mig.session.regions, missing, window)

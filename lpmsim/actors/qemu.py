@@ -58,6 +58,15 @@ def precopy_windows(mover):
     """Process steps of the mover: QEMU's pre-copy; returns the stop reason."""
     env, fluid, pol, tally = mover.env, mover.fluid, mover.policy, mover.tally
     part = mover.mig.plan.partition
+    began = env.now  # the migrate command
+    trigger = pol.postcopy_trigger()
+
+    def start_postcopy() -> bool:  # has migrate-start-postcopy been sent by now?
+        if trigger is None:
+            return False
+        kind, value = trigger
+        return tally.syncs >= value if kind == "syncs" else env.now - began >= value - 1e-12
+
     setup = pol.setup_time(part.pages)
     tally.setup_s = setup
     if setup:
@@ -73,7 +82,8 @@ def precopy_windows(mover):
     per_window = 0.0  # bytes the last window carried, if nothing in it changed its pace
     clean = False     # this window so far: one rate, no sync
     while True:
-        if per_window > 0 and env.now == w_start:  # at a window's start: skip quiet windows
+        if per_window > 0 and env.now == w_start and (trigger is None or start_postcopy()):
+            # at a window's start: skip quiet windows (not while a postcopy command may come)
             skipped = yield from _skip(mover, per_window, threshold, part.page_size, w_start)
             if skipped is not None:
                 w_start, w_bytes = skipped
@@ -99,7 +109,11 @@ def precopy_windows(mover):
             threshold = pol.threshold(window_bytes / (env.now - w_start))
             w_start, w_bytes = env.now, fluid.sent_bytes
         pending = _pending(fluid, part.page_size)
+        mover.threshold = threshold
         if pending and pending >= threshold:
+            if start_postcopy() and env.now >= w_end - 1e-12:  # postcopy_start (migration.c)
+                mover._record_pass(tally.passes, Stage.PRECOPY)
+                return StopReason.POSTCOPY
             continue
         if pending < threshold:  # ram_save_pending: sync below the threshold, then test again
             added = fluid.sync(env.now)

@@ -11,7 +11,7 @@ from lpmsim.scenario import Scenario, ScenarioError, scenario_from_dict
 #: Figures a case may publish, and how the simulated value is obtained (see report.simulated).
 KNOWN_MEASURES = ("total_time_s", "downtime_s", "bytes_sent", "pages_sent", "passes", "rounds",
                   "round1_pages", "round1_s", "ram_bytes", "syncs", "zero_pages", "setup_s",
-                  "converged")
+                  "converged", "postcopy_s")
 
 
 class CaseError(ValueError):

@@ -33,6 +33,7 @@ METRICS: dict[str, tuple[str, object]] = {
     "zero_pages": ("zero pages", lambda v: f"{v:,.0f}"),
     "setup_s": ("setup time", fmt_duration),
     "converged": ("converged", lambda v: "yes" if v else "no"),
+    "postcopy_s": ("post-copy phase", fmt_duration),
 }
 
 COLUMNS = ["case", "family", "platform", "metric", "measured", "simulated", "rel_error", "within",
@@ -58,6 +59,7 @@ def simulated(result: RunResult) -> dict[str, float]:
         "zero_pages": float(m["zero_pages"]),
         "setup_s": float(m["setup_s"]),
         "converged": 1.0 if m["outcome"] == "completed" else 0.0,
+        "postcopy_s": float(m["postcopy_s"]),
         "outcome": m["outcome"],
     }
 
@@ -155,7 +157,7 @@ def scatter(frame: pd.DataFrame, path: str | Path | None = None):
     """Measured vs simulated on log axes, one panel per kind of figure, with the y = x line."""
     import matplotlib.pyplot as plt
 
-    groups = {"time (s)": ["total_time_s", "downtime_s", "round1_s", "setup_s"],
+    groups = {"time (s)": ["total_time_s", "downtime_s", "round1_s", "setup_s", "postcopy_s"],
               "bytes": ["bytes_sent", "ram_bytes"],
               "count": ["pages_sent", "round1_pages", "passes", "rounds", "syncs"]}
     present = {k: v for k, v in groups.items() if frame["metric"].isin(v).any()}

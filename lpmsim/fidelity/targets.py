@@ -35,6 +35,10 @@ TARGETS = (
     Target("qemu-dev", "ram_bytes", "median", 0.02),
     Target("qemu-dev", "converged", "all", 1.0),
     Target("qemu-dev", "downtime_s", "band", 0.90),
+    # issue 12, on shared/validation/qemu-dev/postcopy.csv
+    Target("qemu-dev-postcopy", "postcopy_s", "median", 0.10),
+    Target("qemu-dev-postcopy", "postcopy_s", "p90", 0.25),
+    Target("qemu-dev-postcopy", "downtime_s", "band", 0.80),
     # published single figures (mailing lists, IBM): total time within 30 % at p90
     Target("published", "total_time_s", "p90", 0.30),
 )
@@ -54,6 +58,11 @@ KNOWN_GAPS: dict[tuple[str, str, str], tuple[float, str]] = {
         "2 of 16 out of band: 111 (+79 %) and 113 (+111 %): downtimes of 72 ms and 10 ms against "
         "one loopback speed and device-state cost estimated over the set (the measured "
         "bytes/downtime ranges 0.1-1.7 GiB/s on the loaded host).")),
+    ("qemu-dev-postcopy", "downtime_s", "band"): (0.555, (
+        "5 of 9 in band: the 'delay' switches (102, 104, 106, 109) stop for 41-71 ms against "
+        "9-23 ms simulated. Their pre-copy sent most of RAM first, and the discard bitmap of "
+        "pages re-dirtied after they were sent, which postcopy_start builds and sends inside "
+        "the downtime, is not modelled (only the sync and the device state are).")),
     ("published", "total_time_s", "p90"): (0.66, (
         "qemu-randwrite-13g (-66 %): the mail gives neither link nor dirty-log semantics; "
         "ibm-1gbe-256g (-29 %): IBM's planning figure, not a measured run.")),

@@ -84,6 +84,20 @@ class Qemu:
         assert self.opts.sync_fixed is not None and self.opts.sync_per_page is not None
         return self.opts.sync_fixed + self.opts.sync_per_page * dirty_pages
 
+    def postcopy_trigger(self) -> tuple[str, float] | None:
+        """("syncs", N) or ("after", seconds since migrate) for migrate-start-postcopy."""
+        text = self.opts.postcopy
+        if text is None:
+            return None
+        if text.endswith(("passes", "pass")):
+            return "syncs", float(text.split()[0])
+        from lpmsim.units import parse_duration
+        return "after", parse_duration(text)
+
+    def postcopy_cap(self) -> float | None:
+        """max-postcopy-bandwidth, else max-bandwidth (None: unlimited)."""
+        return self.opts.max_postcopy_bandwidth or self.opts.max_bandwidth or None
+
 
 class Xen:
     """Xen v2 simple_precopy_policy: stop when dirty < 50 pages or after 5 iterations."""

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
 
 from lpmsim.inventory.types import STRICT, Bandwidth, Duration, Fraction, Size
+from lpmsim.units import UnitError, parse_duration
 
 
 class PowerVMOptions(BaseModel):
@@ -86,6 +87,32 @@ class QemuOptions(BaseModel):
     #: The device state and the end of the stream inside the downtime (seconds, fixed).
     #: Default: by ``accel``.
     device_state: Duration | None = None
+    #: migrate-start-postcopy (capability postcopy-ram): "N passes" sends the command at the
+    #: N-th dirty-bitmap sync (setup's is 1; libvirt's --postcopy-after-precopy is 2), a
+    #: duration ("2 s") that long after migrate. The switch comes at the migration thread's
+    #: next iteration (a window's end). None: pure pre-copy.
+    postcopy: str | None = None
+    #: max-postcopy-bandwidth; 0 = max-bandwidth (qapi/migration.json).
+    max_postcopy_bandwidth: Bandwidth = 0.0
+
+    @field_validator("postcopy")
+    @classmethod
+    def _postcopy(cls, value):
+        if value is None:
+            return value
+        text = str(value).strip()
+        head = text.split()[0] if text.split() else ""
+        if text.endswith(("passes", "pass")) and head.isascii() and head.isdigit():
+            if int(head) < 1:
+                raise ValueError("postcopy: at least 1 pass (the setup's sync)")
+            return text
+        try:
+            seconds = parse_duration(text)
+        except UnitError as exc:
+            raise ValueError(f"postcopy: {exc}; or 'N passes'") from None
+        if not seconds >= 0:
+            raise ValueError("postcopy: the delay must be >= 0")
+        return text
 
     @model_validator(mode="after")
     def _accel_defaults(self):
