@@ -3,6 +3,7 @@ clean result or a clean error naming the key (exit 0 or 2), never a traceback or
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -24,8 +25,9 @@ def test_repro_is_answered_cleanly_and_quickly(path, tmp_path):
     assert r.exit_code in (0, 1, 2), r.output  # 1: a migration did not complete
     assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
     assert "Traceback" not in r.output
-    if r.exit_code == 2:  # bad input
-        assert "lpmsim:" in r.output and ("[" in r.output or "." in r.output)  # names the key
+    if r.exit_code == 2:  # bad input: every problem named by its key path
+        assert "lpmsim:" in r.output
+        assert re.search(r"^\s*- [\w.\[\]-]+: \S", r.output, re.M), r.output
     else:
         assert "results written" in r.output
 

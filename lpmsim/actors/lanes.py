@@ -61,10 +61,6 @@ class LaneStream:
     def delivered(self) -> float:
         return min(self.size, self._base + sum(f.sent for f in self.flows))
 
-    @property
-    def busy(self) -> bool:
-        return self.delivered() < self.size * (1 - 1e-12) - 1e-9
-
     def stop(self) -> float:
         """Cancel what is still in flight; return the bytes delivered."""
         got = self.delivered()
@@ -76,13 +72,13 @@ class LaneStream:
     def wait(self, until: float = math.inf, *, watch: bool = False):
         """Process step: wait for the volume, the deadline ``until`` or (``watch``) a rate
         change; returns a :class:`Wake`. Raises :class:`MoverFailed` when no lane is left."""
-        events = [f.done for f in self.flows]
-        if watch:  # settle the rates first: the change from 0 to a first rate is no change
-            events += [f.rate_changes() for f in self.flows if f.rate >= 0]
-        timer = None
+        watches = []
+        if watch:
+            self.rate  # reading a rate settles it: a flow's first rate is no change
+            watches = [f.rate_changes() for f in self.flows]
+        events = [f.done for f in self.flows] + watches
         if until < math.inf:
-            timer = self.env.timeout(max(0.0, until - self.env.now))
-            events.append(timer)
+            events.append(self.env.timeout(max(0.0, until - self.env.now)))
         wake = Wake()
         try:
             yield self.env.any_of(events)
@@ -100,9 +96,8 @@ class LaneStream:
             self._relaunch()
             wake.rate = True
         else:
-            wake.rate = watch and any(not f.active or f._watch is None for f in self.flows)
-        wake.timer = timer is not None and timer.processed or (
-            until < math.inf and self.env.now >= until)
+            wake.rate = any(w.triggered for w in watches)
+        wake.timer = self.env.now >= until
         return wake
 
     def send(self, nbytes: float, cap: float | None):

@@ -31,7 +31,7 @@ def migration_row(m: MigrationRecord) -> dict:
     t = {s: m.times.get(s, math.nan) for s in State}
     start = plan.spec.start
     sent = sum(tally.bytes.values())
-    state = 0.0 if math.isnan(t[State.SUSPENDED]) else _state_bytes(m)
+    state = 0.0 if math.isnan(t[State.SUSPENDED]) else float(m.state_bytes)
     return {
         "migration": plan.id, "partition": plan.partition.name, "source": plan.source,
         "destination": plan.destination, "mode": plan.mode.value, "policy": plan.policy.name,
@@ -68,10 +68,6 @@ def categorize(table: pd.DataFrame) -> pd.DataFrame:
         if column in table:
             table[column] = pd.Categorical(table[column], categories=values)
     return table
-
-
-def _state_bytes(m: MigrationRecord) -> float:
-    return float(m.state_bytes)
 
 
 def _frame(records: list, cls) -> pd.DataFrame:
