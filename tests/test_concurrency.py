@@ -37,11 +37,11 @@ def test_a_flow_limited_elsewhere_leaves_its_share_to_the_others():
 def test_link_samples_never_exceed_capacity_and_end_idle():
     r = simulate(scenario(n=3, memory="512 MiB"))
     links = r.links
-    assert (links.rate <= links.capacity * (1 + 1e-9)).all()
+    assert (links.rate_Bps <= links.capacity_Bps * (1 + 1e-9)).all()
     last = links.groupby("link").tail(1)
-    assert (last.rate == 0).all() and (last.flows == 0).all()
+    assert (last.rate_Bps == 0).all() and (last.flows == 0).all()
     net = links[links.link == "net"]
-    assert net.rate.max() == pytest.approx(1e9)
+    assert net.rate_Bps.max() == pytest.approx(1e9)
     assert {"msp:vA1", "msp:vB1"} <= set(links.link)  # MSP mover CPU shows as a pseudo-link
 
 

@@ -73,7 +73,7 @@ def test_the_os_refusing_to_suspend_five_times_cancels():
     assert (m.outcome, m.abort_entity) == ("aborted", "MIGRATING_PARTITION")
     ev = events(r)
     assert ev.count("suspend_refused") == 5 and "CANCEL" in ev and "SUSPENDED" not in ev
-    e = r.events[r.events.event == "suspend_refused"].time.diff().dropna().tolist()
+    e = r.events[r.events.event == "suspend_refused"].time_s.diff().dropna().tolist()
     assert e == pytest.approx([0.001, 0.010, 0.100, 1.0])
     clean_destination(r)
 
@@ -100,7 +100,7 @@ def test_user_stop_then_recover():
     assert (m.outcome, m.abort_entity) == ("aborted", "ORCHESTRATOR")
     e = r.events[r.events.event == "migrlpar"]
     assert e.detail.tolist()[-2:] == ["-o s", "-o r"]
-    assert e.time.iloc[-1] - e.time.iloc[-2] == pytest.approx(30)
+    assert e.time_s.iloc[-1] - e.time_s.iloc[-2] == pytest.approx(30)
     assert m.released_s == pytest.approx(m.end_s)  # the HMC holds the slots until -o r
     clean_destination(r)
 

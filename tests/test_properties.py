@@ -42,11 +42,11 @@ def test_invariants(raw):
     res = simulate(scenario_from_dict(raw), audit=True)  # audit: every page current at COMPLETED
     m = res.migrations.iloc[0]
     assert m.outcome in ("completed", "unfinished")
-    ph = res.phases.sort_values("start", kind="stable")
+    ph = res.phases.sort_values("start_s", kind="stable")
     assert list(ph.step) == sorted(ph.step), "phases follow the seed table's order"
-    assert (ph.end >= ph.start).all()
-    assert (ph.start.iloc[1:].to_numpy() >= ph.end.iloc[:-1].to_numpy() - 1e-9).all(), "no overlap"
-    assert m.bytes_sent == pytest.approx(res.passes.bytes.sum(), rel=1e-12, abs=1e-6)
+    assert (ph.end_s >= ph.start_s).all()
+    assert (ph.start_s.iloc[1:].to_numpy() >= ph.end_s.iloc[:-1].to_numpy() - 1e-9).all(), "no overlap"
+    assert m.bytes_sent == pytest.approx(res.passes.bytes_sent.sum(), rel=1e-12, abs=1e-6)
     assert m.bytes_sent == pytest.approx(m.precopy_bytes + m.suspended_bytes + m.postcopy_bytes)
     if m.outcome == "completed":
         assert 0 <= m.downtime_s <= m.total_time_s
@@ -110,4 +110,4 @@ def test_1tib_partition_migrates_with_bounded_events():
     m = res.migrations.iloc[0]
     assert m.outcome == "completed"
     assert m.total_time_s == pytest.approx(m.bytes_sent / 3.125e9, rel=0.01)
-    assert res.passes.bytes.sum() == m.bytes_sent
+    assert res.passes.bytes_sent.sum() == m.bytes_sent

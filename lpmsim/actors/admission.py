@@ -27,6 +27,7 @@ share x msp_throughput on each side and streams x window / RTT (:func:`lpmsim.ne
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import simpy
 
@@ -36,13 +37,16 @@ from lpmsim.actors.vasi import Entity
 from lpmsim.kinds import FailureKind
 from lpmsim.network import tcp_cap
 
+if TYPE_CHECKING:
+    from lpmsim.actors.msp import Msp
+
 
 @dataclass
 class Lane:
     """One MSP pair of a migration and the path its streams take."""
 
-    src: object        # Msp
-    dst: object        # Msp
+    src: Msp
+    dst: Msp
     path: tuple[str, ...]
     cap: float         # bytes/s one migration may draw over this pair
     streams: int       # TCP streams (mover threads)

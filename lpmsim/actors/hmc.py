@@ -94,6 +94,8 @@ class Hmc:
             yield from self.run(mig)
         except (simpy.Interrupt, Aborted) as exc:
             cause = exc.cause if isinstance(exc, simpy.Interrupt) else exc.args[0]
+            if not isinstance(cause, Failure):  # only the HMC interrupts, always with a Failure
+                raise
             yield from self.fail(mig, cause)
         finally:
             self.admission.release(mig)

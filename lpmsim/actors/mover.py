@@ -23,6 +23,7 @@ waits on it, decides the outcome. Only the HMC interrupts the mover (an abort).
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import numpy as np
 import simpy
@@ -34,6 +35,7 @@ from lpmsim.actors.records import PassRecord, Recorder
 from lpmsim.actors.vasi import State
 from lpmsim.kinds import Stage, StopReason
 from lpmsim.memory import PageFluid
+from lpmsim.policy.base import PassPolicy
 
 #: Fewer wire bytes than this left to send is nothing (float residue; a zero page costs 9).
 EMPTY = 0.5
@@ -52,10 +54,12 @@ class Mover:
         self.lanes = LaneStream(env, self.network, mig, recorder, tcp_window)
         self.audit = audit
         assert mig.session is not None
+        self.session = mig.session
         self.fluid: PageFluid = mig.session.fluid
         self.tally = mig.tally
         self.policy = mig.plan.policy
-        self._pass = (env.now, 0.0, 0.0)  # start, bytes, pages of the pass being recorded
+        # start, bytes, normal and zero pages when the pass being recorded began
+        self._pass: tuple[float, float, float, float] = (env.now, 0.0, 0.0, 0.0)
         self._open = False
         self.threshold = 0.0  # QEMU: the last threshold_size (bytes), for the post-copy tail
         self.hold = None  # a steady QEMU cycle held in closed form (lpmsim.actors.qemu)
@@ -92,11 +96,11 @@ class Mover:
     def precopy_passes(self):
         """Pass policies (PowerVM, Xen): pass k sends the pages dirty when it began; pass 1 is
         every touched page and always completes; then the policy's rules apply."""
-        fluid, pol, env = self.fluid, self.policy, self.env
+        fluid, pol, env = self.fluid, cast(PassPolicy, self.policy), self.env
         started = env.now
         fluid.fill(env.now)
         self.tally.passes = self.tally.syncs = 1
-        touched = self.mig.session.touched_pages
+        touched = self.session.touched_pages
         self._begin_pass()
         while True:
             target = pol.stop_target(self.tally.passes, touched)
@@ -152,7 +156,7 @@ class Mover:
         fluid.freeze(env.now)
         self.tally.syncs += 1
         self._begin_pass()
-        if pol.scan == "window" and pol.sync_time(added):
+        if pol.sync_time(added):
             yield env.timeout(pol.sync_time(added))
         if pol.suspended_send == "all" and self.tally.stop_reason != StopReason.POSTCOPY:
             nbytes = fluid.pending_bytes()
@@ -160,8 +164,8 @@ class Mover:
                 t0 = env.now
                 yield from self.lanes.send(nbytes, None)  # the rate limit is lifted
                 self.advance(nbytes, t0, wrap=True, stage=Stage.SUSPENDED)
-        if pol.scan == "window" and pol.opts.device_state:
-            yield env.timeout(pol.opts.device_state)
+        if pol.device_state:
+            yield env.timeout(pol.device_state)
         yield from self.send_state()
         yield env.timeout(self.network.path_latency(mig.lanes[0].path))  # the last byte lands
         self._record_pass(self.tally.passes + 1, Stage.SUSPENDED)
@@ -199,7 +203,7 @@ class Mover:
             yield from self.lanes.send(nbytes, None)
         window = env.now - t0
         self.advance(nbytes, t0, wrap=True, stage=Stage.POSTCOPY)
-        faults = demand_faults(self.mig.session.regions, missing, window)
+        faults = demand_faults(self.session.regions, missing, window)
         page = self.mig.plan.page_wire_bytes
         rate = nbytes / window if window > 0 else math.inf
         rtt = self.network.rtt(self.mig.lanes[0].path)
@@ -220,7 +224,7 @@ class Mover:
             return 0.0
         before = list(self.fluid.sent)
         used = self.fluid.send(nbytes, since, self.env.now, wrap=wrap)
-        for r, a, b in zip(self.mig.session.regions, before, self.fluid.sent):
+        for r, a, b in zip(self.session.regions, before, self.fluid.sent):
             if r.normal:
                 self.tally.normal_pages += b - a
             else:
@@ -255,7 +259,7 @@ class Mover:
 
     def _missing_by_region(self) -> list[float]:
         """The share of each region's pages still on the source."""
-        fluid, regions = self.fluid, self.mig.session.regions
+        fluid, regions = self.fluid, self.session.regions
         out = [0.0] * len(regions)
         for p in fluid.pieces:
             for k, d in enumerate(p.dirty):
@@ -263,7 +267,7 @@ class Mover:
         return [m / r.pages if r.pages else 0.0 for m, r in zip(out, regions)]
 
     def _normal_sent(self) -> float:
-        return sum(s for r, s in zip(self.mig.session.regions, self.fluid.sent) if r.normal)
+        return sum(s for r, s in zip(self.session.regions, self.fluid.sent) if r.normal)
 
     def _begin_pass(self) -> None:
         self._pass = (self.env.now, self.fluid.sent_bytes, self._normal_sent(),
@@ -287,7 +291,8 @@ class Mover:
         from lpmsim.actors.qemu import close_steady
         close_steady(self, now)
         if self._open and self.fluid.sent_bytes > self._pass[1]:
-            stage = Stage.PRECOPY if not self.mig.precopy_done.triggered else Stage.SUSPENDED
+            done = self.mig.precopy_done
+            stage = Stage.SUSPENDED if done is not None and done.triggered else Stage.PRECOPY
             self._record_pass(self.tally.passes, stage)
 
     def check(self) -> None:
@@ -295,12 +300,12 @@ class Mover:
         page went at least once."""
         fluid = self.fluid
         left = fluid.pending() + fluid.logged(self.env.now)
-        if left > 1e-6 * max(1.0, self.mig.session.touched_pages):
+        if left > 1e-6 * max(1.0, self.session.touched_pages):
             raise AssertionError(f"{self.mig.id}: {left:g} pages stale at COMPLETED")
         ram = sum(self.tally.bytes.values()) - self.src.params.state_bytes
         if not math.isclose(ram, fluid.sent_bytes, rel_tol=1e-9, abs_tol=1e-3):
             raise AssertionError(f"{self.mig.id}: stage bytes {ram} != sent {fluid.sent_bytes}")
-        for r, sent in zip(self.mig.session.regions, fluid.sent):
+        for r, sent in zip(self.session.regions, fluid.sent):
             if sent < r.pages * (1 - 1e-9):
                 raise AssertionError(f"{self.mig.id}: region {r.name} sent {sent} < {r.pages}")
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,10 +31,15 @@ from scipy.optimize import least_squares
 
 from lpmsim.calibrate.observations import CalibrationError, Observation
 from lpmsim.scenario import Scenario, ScenarioError, scenario_from_dict
+from lpmsim.scenario.overrides import Key
 from lpmsim.world import simulate
 
 GROUPS = ("msp", "rate", "working_set", "hmc", "clean_fraction")
 HMC_STEPS = ("validate", "mapping", "prepare", "cleanup")
+
+
+#: value -> the (key path, value) assignments that set it in a scenario
+Setter = Callable[[float], list[tuple[Key, object]]]
 
 
 @dataclass
@@ -43,8 +49,8 @@ class Param:
     lo: float
     hi: float
     x0: float           # the scenario's current value
-    assign: object      # value -> list of (key, value) assignments
-    fmt: object         # value -> str for reports
+    assign: Setter                # value -> (key path, value) assignments
+    fmt: Callable[[float], str]   # value -> str for reports
 
     def to_unit(self, v: float) -> float:
         v = min(max(v, self.lo), self.hi)
@@ -64,7 +70,7 @@ class FitResult:
     cost: float
     nfev: int
     message: str
-    assignments: list[tuple[str, object]] = field(default_factory=list)
+    assignments: list[tuple[Key, object]] = field(default_factory=list)
 
 
 def _scenario_raw(path: str | Path) -> dict:
@@ -80,6 +86,25 @@ def _fmt_bw(v):
     return f"{v / 1e6:.6g} MB/s"
 
 
+def _setter(keys: list[Key], value: Callable[[float], object]) -> Setter:
+    """Assign ``value(v)`` to every key of ``keys``."""
+    return lambda v: [(k, value(v)) for k in keys]
+
+
+def _hmc_setter(base: dict[str, float], total: float) -> Setter:
+    """Scale every fixed HMC step by v / total."""
+    return lambda v: [(("hmc", s), f"{d * v / total:.6g} s") for s, d in base.items()]
+
+
+def _with_clean_fraction(options: dict) -> Callable[[float], dict]:
+    """The PowerVM policy options with the clean fraction 1 - v."""
+    return lambda v: options | {"clean_fraction": round(1 - v, 6)}
+
+
+def _fmt_rate(v: float) -> str:
+    return f"{v:.6g} pages/s"
+
+
 def parameters(sc: Scenario, observed: set[str], groups=GROUPS) -> list[Param]:
     """The open parameters the observed migrations depend on, with bounds and current values."""
     from lpmsim.world.run import build_migrations
@@ -91,11 +116,11 @@ def parameters(sc: Scenario, observed: set[str], groups=GROUPS) -> list[Param]:
         pairs = sorted({(migs[p].src_msp, migs[p].dst_msp) for p in observed
                         if p in migs and migs[p].mode == "active" and migs[p].src_msp})
         for a, b in pairs:
+            assert a is not None and b is not None  # only active migrations, which have MSPs
             x0 = min(vios[a].msp_throughput, vios[b].msp_throughput)
             params.append(Param(f"msp_throughput[{a}>{b}]", "msp", 1e6, 1e11, x0,
-                                (lambda v, a=a, b=b: [(f"vios.{a}.msp_throughput", _fmt_bw(v)),
-                                                      (f"vios.{b}.msp_throughput", _fmt_bw(v))]),
-                                _fmt_bw))
+                                _setter([("vios", a, "msp_throughput"),
+                                         ("vios", b, "msp_throughput")], _fmt_bw), _fmt_bw))
     parts = {p.name: p for p in sc.partitions}
     for name in sorted(observed):
         p = parts[name]
@@ -105,12 +130,13 @@ def parameters(sc: Scenario, observed: set[str], groups=GROUPS) -> list[Param]:
         if "rate" in groups:
             x0 = wl.rate.pages_per_s(p.page_size)
             params.append(Param(f"rate[{name}]", "rate", 1.0, 1e8, x0,
-                                (lambda v, n=name: [(f"partitions.{n}.workload.rate", f"{v:.6g} pages/s")]),
-                                lambda v: f"{v:.6g} pages/s"))
+                                _setter([("partitions", name, "workload", "rate")], _fmt_rate),
+                                _fmt_rate))
         if "working_set" in groups:
             x0 = max(1e-3, p.working_set_pages / max(1, p.sent_pages))
             params.append(Param(f"working_set[{name}]", "working_set", 1e-3, 1.0, x0,
-                                (lambda v, n=name: [(f"partitions.{n}.workload.working_set", f"{v * 100:.6g}%")]),
+                                _setter([("partitions", name, "workload", "working_set")],
+                                        lambda v: f"{v * 100:.6g}%"),
                                 lambda v: f"{v * 100:.4g}%"))
     if "hmc" in groups:
         base = {s: getattr(sc.hmc, "validate_" if s == "validate" else s) for s in HMC_STEPS}
@@ -118,9 +144,7 @@ def parameters(sc: Scenario, observed: set[str], groups=GROUPS) -> list[Param]:
         if total > 0:
             # one scale on the fixed HMC steps: total times alone cannot split them
             params.append(Param("hmc_steps_total", "hmc", 0.01, 3600.0, total,
-                                (lambda v, base=base, total=total:
-                                 [(f"hmc.{s}", f"{d * v / total:.6g} s") for s, d in base.items()]),
-                                lambda v: f"{v:.4g} s"))
+                                _hmc_setter(base, total), lambda v: f"{v:.4g} s"))
     if "clean_fraction" in groups:
         for name in sorted(observed):
             m = migs.get(name)
@@ -130,8 +154,8 @@ def parameters(sc: Scenario, observed: set[str], groups=GROUPS) -> list[Param]:
             # fitted as the dirty share 1 - clean_fraction, on a log scale
             params.append(Param(f"clean_fraction[{name}]", "clean_fraction", 1e-4, 0.5,
                                 max(1e-4, 1 - opts.clean_fraction),
-                                (lambda v, n=name, o=opts: [(f"migrations.{n}.policy",
-                                  {**o.model_dump(mode="json"), "clean_fraction": round(1 - v, 6)})]),
+                                _setter([("migrations", name, "policy")],
+                                        _with_clean_fraction(opts.model_dump(mode="json"))),
                                 lambda v: f"{1 - v:.6g}"))
     return params
 
@@ -143,7 +167,7 @@ class Problem:
         self.raw, self.obs, self.params, self.seed = raw, obs, params, seed
         self.cache: dict[tuple, list[dict]] = {}
 
-    def assignments(self, values: list[float]) -> list[tuple[str, object]]:
+    def assignments(self, values: list[float]) -> list[tuple[Key, object]]:
         return [a for p, v in zip(self.params, values) for a in p.assign(v)]
 
     def simulate_all(self, values: list[float]) -> list[dict]:

@@ -106,7 +106,7 @@ def read_observations(path: str | Path, partitions: set[str] | None = None) -> l
                                     f"start ({cells['start']})")
         if downtime is not None and total is not None and downtime > total:
             row_problems.append(f"{where}, column downtime: longer than end - start")
-        if row_problems:
+        if row_problems or total is None:
             problems += row_problems
             continue
         out.append(Observation(i, part, memory, total, downtime, nbytes, passes))

@@ -3,38 +3,44 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+import tomli_w
+
 from lpmsim.calibrate.fit import FitResult
+from lpmsim.scenario.overrides import split_path
 
 
-def _toml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v)
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.items() if x is not None) + " }"
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    raise TypeError(f"cannot write {v!r} as TOML")
+def overlay_dict(fit: FitResult) -> dict:
+    """The fitted assignments as nested tables: (("vios", "A 1", "msp_throughput"), v) ->
+    {"vios": {"A 1": {"msp_throughput": v}}}."""
+    out: dict = {}
+    for key, value in fit.assignments:
+        *tables, leaf = split_path(key)
+        node = out
+        for part in tables:
+            node = node.setdefault(part, {})
+        node[leaf] = _without_none(value)
+    return out
+
+
+def _without_none(value):
+    """TOML has no null: an unset option (None) is left out, as the schema's default."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_without_none(v) for v in value]
+    return value
 
 
 def overlay_text(fit: FitResult, header: str = "") -> str:
-    """The fitted values as TOML: one table per scenario object, the last key as the value."""
-    tables: dict[str, list[str]] = {}
-    for key, value in fit.assignments:
-        table, _, leaf = key.rpartition(".")
-        tables.setdefault(table, []).append(f"{leaf} = {_toml_value(value)}")
+    """The fitted values as TOML, written by tomli-w so that every name is quoted as TOML needs
+    (a partition named ``a]\nb = 1`` stays a name, issue 15)."""
     lines = [f"# {line}" if line else "#" for line in header.splitlines()]
     for p in fit.params:
         lines.append(f"# {p.name}: {p.fmt(fit.values[p.name])} ({fit.determined[p.name]})")
-    for table, entries in tables.items():
-        lines += ["", f"[{table}]", *entries]
-    return "\n".join(lines) + "\n"
+    comments = "".join(f"{' '.join(line.splitlines())}\n" for line in lines)
+    return comments + "\n" + tomli_w.dumps(overlay_dict(fit))
 
 
 def write_overlay(fit: FitResult, path: str | Path, header: str = "") -> Path:
@@ -50,11 +56,11 @@ def report_text(fit: FitResult) -> str:
         rows.append((p.name, p.fmt(fit.initial[p.name]), p.fmt(fit.values[p.name]),
                      fit.determined[p.name]))
     out = [_table(rows), ""]
-    rows = [("row", "partition", "metric", "observed", "fitted", "residual")]
+    residuals = [("row", "partition", "metric", "observed", "fitted", "residual")]
     for r in fit.residuals:
-        rows.append((str(r["row"]), r["partition"], r["metric"], f"{r['observed']:.6g}",
+        residuals.append((str(r["row"]), r["partition"], r["metric"], f"{r['observed']:.6g}",
                      f"{r['fitted']:.6g}", f"{r['rel_error']:+.2%}"))
-    out += [_table(rows), "",
+    out += [_table(residuals), "",
             f"least_squares: {fit.nfev} evaluations, cost {fit.cost:.3g}: {fit.message}"]
     return "\n".join(out)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 import click
 
@@ -18,7 +19,7 @@ set_option = click.option(
          "(repeatable; arrays of tables are addressed by name).")
 
 
-def fail(message: str, code: int = EXIT_BAD_INPUT):
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     click.echo(f"lpmsim: {message}", err=True)
     sys.exit(code)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from lpmsim.cli.common import EXIT_NO, fail, load, overlay_option, set_option
+from lpmsim.kinds import Mode
 from lpmsim.inventory.mappings import MigrationOptions
 from lpmsim.validation import check_migration
 from lpmsim.validation.report import format_validation
@@ -34,10 +35,10 @@ def validate(scenario, partition, destination, mode, overrides, overlays):
         if inv.find_system(destination) is None:
             fail(f"--destination: no managed system named {destination!r} in {scenario}")
         state = inv.partition(partition).state
-        jobs = [(partition, destination, mode or ("active" if state == "running" else "inactive"),
-                 MigrationOptions())]
+        jobs = [(partition, destination,
+                 Mode(mode or ("active" if state == "running" else "inactive")), MigrationOptions())]
     else:
-        jobs = [(m.partition, m.destination, m.mode, m.options) for m in sc.migrations]
+        jobs = [(m.partition, m.destination, Mode(m.mode), m.options) for m in sc.migrations]
         if not jobs:
             fail(f"{scenario} has no [[migrations]]; give --partition and --destination")
     ok = True

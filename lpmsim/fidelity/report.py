@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from lpmsim.fidelity.cases import Case
 from lpmsim.results import RunResult
+from lpmsim.results.frames import tuples
 from lpmsim.world import simulate
 from lpmsim.units import fmt_bytes, fmt_duration
 
 #: metric -> (label, how to format a value)
-METRICS: dict[str, tuple[str, object]] = {
+METRICS: dict[str, tuple[str, Callable[[float], str]]] = {
     "total_time_s": ("total time", fmt_duration),
     "downtime_s": ("downtime", fmt_duration),
     "bytes_sent": ("bytes sent", fmt_bytes),
@@ -53,7 +55,7 @@ def simulated(result: RunResult) -> dict[str, float]:
         "passes": float(m["passes"]),
         "rounds": float(m["passes"]) + 1.0,   # pre-copy passes + the stop-and-copy round
         "round1_pages": float(first["pages"].sum()) if len(first) else math.nan,
-        "round1_s": float((first["end"] - first["start"]).sum()) if len(first) else math.nan,
+        "round1_s": float((first["end_s"] - first["start_s"]).sum()) if len(first) else math.nan,
         "ram_bytes": float(m["ram_bytes"]),
         "syncs": float(m["syncs"]),
         "zero_pages": float(m["zero_pages"]),
@@ -100,7 +102,7 @@ def report_frame(cases: list[Case], sims: dict[str, dict[str, float]] | None = N
 def errors_dict(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
     """{case: {metric: |relative error|}} rounded to 4 decimals (for validation/errors.json)."""
     out: dict[str, dict[str, float]] = {}
-    for r in frame.itertuples():
+    for r in tuples(frame):
         out.setdefault(r.case, {})[r.metric] = round(abs(float(r.rel_error)), 4)
     return out
 
@@ -112,7 +114,7 @@ def _fmt(metric: str, v: float) -> str:
 def table_text(frame: pd.DataFrame) -> str:
     """A plain-text table for the terminal."""
     rows = [("case", "metric", "measured", "simulated", "error", "note")]
-    for r in frame.itertuples():
+    for r in tuples(frame):
         rows.append((r.case, METRICS[r.metric][0], _fmt(r.metric, r.measured),
                      _fmt(r.metric, r.simulated), f"{r.rel_error:+.1%}", r.note))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -129,13 +131,13 @@ def report_markdown(cases: list[Case], frame: pd.DataFrame) -> str:
              " case lists below.", "",
              "| case | metric | measured | simulated | rel. error | note |",
              "|---|---|---:|---:|---:|---|"]
-    for r in frame.itertuples():
+    for r in tuples(frame):
         lines.append(f"| {r.case} | {METRICS[r.metric][0]} | {_fmt(r.metric, r.measured)} | "
                      f"{_fmt(r.metric, r.simulated)} | {r.rel_error:+.1%} | {r.note} |")
     lines += ["", "## Targets per family", "", "| family | figure | statistic | target | value | "
               "met | known gap |", "|---|---|---|---:|---:|---|---|"]
     from lpmsim.fidelity.targets import summary
-    for t in summary(frame).itertuples():
+    for t in tuples(summary(frame)):
         lines.append(f"| {t.family} | {METRICS[t.metric][0]} | {t.stat} | {t.bound:g} | "
                      f"{t.value:.3f} | {'yes' if t.met else 'no'} | {t.known_gap} |")
     lines += ["", "![measured vs simulated](scatter.png)", "", "## Cases", ""]
@@ -167,7 +169,7 @@ def scatter(frame: pd.DataFrame, path: str | Path | None = None):
         sub = frame[frame["metric"].isin(metrics)]
         for metric, part in sub.groupby("metric"):
             ax.scatter(part["measured"], part["simulated"], marker=markers[metric], s=30,
-                       alpha=0.7, label=METRICS[metric][0])
+                       alpha=0.7, label=METRICS[str(metric)][0])
         vals = pd.concat([sub["measured"], sub["simulated"]])
         vals = vals[vals > 0]
         lo, hi = vals.min() / 2, vals.max() * 2

@@ -27,10 +27,11 @@ from.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 from lpmsim.inventory.adapters import Profile, VirtualFcAdapter, VirtualScsiAdapter
 from lpmsim.inventory.mappings import AdapterMapping
-from lpmsim.inventory.models import Partition
+from lpmsim.inventory.models import Partition, Vios
 from lpmsim.inventory.paging import assign_paging, choose_paging_device, release_paging
 from lpmsim.inventory.world import Inventory
 
@@ -46,7 +47,8 @@ def destination_id(inv: Inventory, partition: str, destination: str,
     own = inv.partition(partition).id
     if own is None:
         return None
-    used = {x.id for x in (*inv.partitions, *inv.shells, *inv.vios)
+    hosted: list[Partition | Vios] = [*inv.partitions, *inv.shells, *inv.vios]
+    used = {x.id for x in hosted
             if x.system == destination and x.id is not None and x.name != partition}
     if own not in used:
         return own
@@ -178,7 +180,7 @@ def _map_fc(a: VirtualFcAdapter, m: AdapterMapping) -> VirtualFcAdapter:
                                 "wwpns": (a.wwpns[1], a.wwpns[0]), "inactive_storage": None})
 
 
-def _as_mapping(kind: str, a, target) -> AdapterMapping:
+def _as_mapping(kind: Literal["vscsi", "vfc"], a, target) -> AdapterMapping:
     vtds = tuple((d.lun, d.vtd) for d in getattr(target, "devices", ()))
     return AdapterMapping(kind, a.slot, a.vios, a.vios_slot, target.vios, target.vios_slot,
                           port=getattr(target, "port", ""), vtds=vtds)

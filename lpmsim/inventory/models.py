@@ -264,8 +264,8 @@ class Partition(BaseModel):
 
 def _adapter_problems(p: Partition) -> list[str]:
     problems = []
-    slots = [a.slot for a in (*p.virtual_scsi_adapters, *p.virtual_fc_adapters,
-                              *p.virtual_eth_adapters)]
+    slots = [*(a.slot for a in p.virtual_scsi_adapters), *(a.slot for a in p.virtual_fc_adapters),
+             *(a.slot for a in p.virtual_eth_adapters)]
     if dup := sorted({s for s in slots if slots.count(s) > 1}):
         problems.append(f"virtual slot(s) {dup} hold more than one adapter")
     names = [pr.name for pr in p.profiles]

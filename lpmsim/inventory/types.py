@@ -52,14 +52,17 @@ class Portion:
     fraction: float | None = None
 
     def of(self, whole: int) -> int:
-        return self.nbytes if self.nbytes is not None else int(round(whole * self.fraction))
+        if self.nbytes is not None:
+            return self.nbytes
+        assert self.fraction is not None  # the validator sets exactly one
+        return int(round(whole * self.fraction))
 
     def __str__(self) -> str:
         return units.fmt_bytes(self.nbytes) if self.nbytes is not None else f"{self.fraction:.6g}"
 
     def dump(self) -> int | float:
         """Exact, re-parsable form: bytes as an int, a fraction as a float."""
-        return self.nbytes if self.nbytes is not None else float(self.fraction)
+        return self.nbytes if self.nbytes is not None else float(self.fraction or 0.0)
 
 
 def _portion(value) -> Portion:

@@ -27,7 +27,7 @@ def _spans(m, phases: pd.DataFrame | None) -> list[tuple[str, float, float]]:
     if phases is not None and len(phases):
         ph = phases[(phases["migration"] == m.migration) & (phases["step"] == 6)]
         if len(ph):
-            transfer = (float(ph["start"].iloc[0]), float(ph["end"].iloc[0]))
+            transfer = (float(ph["start_s"].iloc[0]), float(ph["end_s"].iloc[0]))
     if transfer is None and not np.isnan(m.suspend_s):
         transfer = (m.suspend_s - m.precopy_s, m.suspend_s)
     if transfer is not None:
@@ -72,8 +72,8 @@ def evacuation(migrations: pd.DataFrame, links: pd.DataFrame | None = None,
     top.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
     if links is not None and len(links):
         for name, rows in links.groupby("link", sort=True):
-            util = np.where(rows["capacity"] > 0, rows["rate"] / rows["capacity"], 0.0)
-            bottom.step(rows["time"], 100 * util, where="post", label=str(name))
+            util = np.where(rows["capacity_Bps"] > 0, rows["rate_Bps"] / rows["capacity_Bps"], 0.0)
+            bottom.step(rows["time_s"], 100 * util, where="post", label=str(name))
         bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
     bottom.set_ylim(0, 105)
     bottom.set_ylabel("link use (%)")

@@ -29,16 +29,20 @@ def pages(passes: pd.DataFrame, migration: str | None = None, *, ax=None, log: b
         raise ValueError(f"no passes of migration {migration!r} in the frame")
     ax = ax if ax is not None else new_axes()
     seen = set()
-    for r in rows.itertuples(index=False):
-        width = max(r.end - r.start, 1e-9)
-        label = r.stage if r.stage not in seen else None
-        seen.add(r.stage)
-        ax.bar(r.start, r.pages, width=width, align="edge", alpha=0.55, edgecolor="white",
-               color=STAGE_COLOURS.get(r.stage, "grey"), label=f"sent ({label})" if label else None)
-    xs, ys = [], []
-    for r in rows[rows["stage"] == "precopy"].itertuples(index=False):
-        xs += [r.start, r.end]
-        ys += [r.pages, r.dirty_end]
+    starts, ends = rows["start_s"].astype(float), rows["end_s"].astype(float)
+    for stage, start, end, sent in zip(rows["stage"], starts, ends, rows["pages"].astype(float)):
+        label = stage if stage not in seen else None
+        seen.add(stage)
+        ax.bar(start, sent, width=max(end - start, 1e-9), align="edge", alpha=0.55,
+               edgecolor="white", color=STAGE_COLOURS.get(stage, "grey"),
+               label=f"sent ({label})" if label else None)
+    xs: list[float] = []
+    ys: list[float] = []
+    pre = rows[rows["stage"] == "precopy"]
+    for start, end, sent, left in zip(pre["start_s"].astype(float), pre["end_s"].astype(float),
+                                      pre["pages"].astype(float), pre["dirty_end"].astype(float)):
+        xs += [start, end]
+        ys += [sent, left]
     if xs:
         ax.plot(xs, ys, color="black", marker="o", ms=3, lw=1.2, label="pages remaining")
     if log:

@@ -21,15 +21,17 @@ def timeline(phases: pd.DataFrame, events: pd.DataFrame | None = None, *, ax=Non
         _, ax = plt.subplots(figsize=(10, 1.2 + 0.45 * len(migrations)))
     rows = {m: i for i, m in enumerate(migrations)}
     seen = set()
-    for ph in phases.itertuples():
-        label = f"{ph.step} {ph.phase}" if ph.step not in seen else None
-        seen.add(ph.step)
-        ax.barh(rows[ph.migration], max(ph.end - ph.start, 0), left=ph.start, height=0.6,
-                color=STEP_COLOURS.get(ph.step, "grey"), label=label)
+    for mig, step, phase, start, end in zip(phases["migration"], phases["step"].astype(int),
+                                            phases["phase"], phases["start_s"].astype(float),
+                                            phases["end_s"].astype(float)):
+        label = f"{step} {phase}" if step not in seen else None
+        seen.add(step)
+        ax.barh(rows[mig], max(end - start, 0.0), left=start, height=0.6,
+                color=STEP_COLOURS.get(step, "grey"), label=label)
     if events is not None and len(events):
         for name, marker in (("SUSPENDED", "v"), ("RESUMED", "^")):
             ev = events[(events["event"] == name) & events["migration"].isin(rows)]
-            ax.scatter(ev["time"], [rows[m] for m in ev["migration"]], marker=marker,
+            ax.scatter(ev["time_s"], [rows[m] for m in ev["migration"]], marker=marker,
                        color="black", zorder=3, s=18, label=name.lower())
     ax.set_yticks(range(len(migrations)), migrations)
     ax.invert_yaxis()

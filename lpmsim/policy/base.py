@@ -33,8 +33,18 @@ class Policy(Protocol):
     #: hypervisor stops the vCPUs (QEMU vm_stop_force_state, Xen).
     os_cooperates: bool
 
+    #: seconds of device state saved while suspended, beyond the partition state (QEMU's
+    #: device sections; 0 for the pass policies)
+    device_state: float
+
     def precopy_cap(self) -> float | None:
         """A rate limit during pre-copy (bytes/s), lifted at switchover; None = none."""
+
+    def postcopy_cap(self) -> float | None:
+        """A rate limit on the post-copy background stream (bytes/s); None = none."""
+
+    def sync_time(self, dirty_pages: float) -> float:
+        """Seconds one bitmap sync holds the guest, finding ``dirty_pages`` dirty pages."""
 
 
 class PassPolicy(Policy, Protocol):
@@ -57,8 +67,6 @@ class WindowPolicy(Policy, Protocol):
     def setup_time(self, ram_pages: float) -> float:
         """Seconds of setup (the first bitmap sync) for a guest of ``ram_pages`` pages."""
 
-    def sync_time(self, dirty_pages: float) -> float:
-        """Seconds one bitmap sync holds the lock, finding ``dirty_pages`` dirty pages."""
 
 
 __all__ = ["PassPolicy", "Policy", "StopReason", "WindowPolicy"]

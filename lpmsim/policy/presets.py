@@ -4,12 +4,30 @@
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 from lpmsim.kinds import StopReason
 from lpmsim.scenario.policies import PowerVMOptions, QemuOptions, XenOptions
 
 
-class PowerVM:
+class _Pass:
+    """What the pass policies share: no rate limit, a bitmap sync that costs no guest time and
+    no device state beyond the partition state the hypervisor sends (params.state_bytes)."""
+
+    scan: Literal["pass", "window"] = "pass"
+    device_state = 0.0
+
+    def precopy_cap(self) -> float | None:
+        return None
+
+    def postcopy_cap(self) -> float | None:
+        return None
+
+    def sync_time(self, dirty_pages: float) -> float:
+        return 0.0
+
+
+class PowerVM(_Pass):
     """Re-send dirty pages until a sufficient share is clean, the pass limit or the timeout
     (SG24-7460 via Veritas SFHA 6.0); resume before the remaining dirty pages arrive.
 
@@ -18,7 +36,6 @@ class PowerVM:
     transfer copies the entire memory in one pass", then changed pages are sent again."""
 
     name = "powervm"
-    scan = "pass"
     zero_page_bytes = 0
     os_cooperates = True
 
@@ -27,9 +44,6 @@ class PowerVM:
         self.suspended_send = opts.suspended_send
         self.page_header = opts.page_header
         self.timeout = opts.precopy_timeout
-
-    def precopy_cap(self) -> float | None:
-        return None
 
     def stop_target(self, passes: int, touched: float) -> float | None:
         return (1 - self.opts.clean_fraction) * touched if passes > 1 else None
@@ -58,8 +72,8 @@ class Qemu:
     bug the qemu-dev measurements work around (03bfc2188f)."""
 
     name = "qemu"
-    scan = "window"
-    suspended_send = "all"
+    scan: Literal["pass", "window"] = "window"
+    suspended_send: Literal["state", "all"] = "all"
     os_cooperates = False
 
     def __init__(self, opts: QemuOptions):
@@ -68,6 +82,7 @@ class Qemu:
         self.zero_page_bytes = opts.zero_page_bytes
         self.window = opts.bandwidth_window
         self.timeout = math.inf
+        self.device_state = opts.device_state or 0.0  # set from the accel defaults on load
 
     def precopy_cap(self) -> float | None:
         return self.opts.max_bandwidth or None
@@ -99,12 +114,11 @@ class Qemu:
         return self.opts.max_postcopy_bandwidth or self.opts.max_bandwidth or None
 
 
-class Xen:
+class Xen(_Pass):
     """Xen v2 simple_precopy_policy: stop when dirty < 50 pages or after 5 iterations."""
 
     name = "xen"
-    scan = "pass"
-    suspended_send = "all"
+    suspended_send: Literal["state", "all"] = "all"
     zero_page_bytes = 0
     os_cooperates = False
 
@@ -112,9 +126,6 @@ class Xen:
         self.opts = opts
         self.page_header = opts.page_header
         self.timeout = math.inf
-
-    def precopy_cap(self) -> float | None:
-        return None
 
     def stop_target(self, passes: int, touched: float) -> float | None:
         return None

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from lpmsim.results.frames import tuples
+
 FORMAT = "lpmsim-baseline/1"
 FIGURES = ["total_time_s", "downtime_s", "postcopy_s", "bytes_sent", "passes", "outcome"]
 FLOORS = {"s": 1e-3, "bytes": 2.0**20, "count": 0.0}
@@ -47,7 +49,7 @@ def baseline_of(result) -> dict:
     migrations = [{k: _plain(row[k]) for k in ["migration"] + FIGURES}
                   for row in result.migrations.to_dict("records")]
     phases = [{"migration": r["migration"], "step": int(r["step"]), "phase": r["phase"],
-               "start": _plain(r["start"]), "end": _plain(r["end"])}
+               "start": _plain(r["start_s"]), "end": _plain(r["end_s"])}
               for r in result.phases.to_dict("records")]
     return {"format": FORMAT, "scenario": result.scenario.name, "seed": result.seed,
             "migrations": migrations, "phases": phases}
@@ -149,7 +151,7 @@ def format_table(diffs: pd.DataFrame, only_changed: bool = True) -> str:
         return f"{v:.6g}" if isinstance(v, float) else str(v)
 
     table = [["migration", "figure", "baseline", "current", "diff", "rel", ""]]
-    for r in rows.itertuples(index=False):
+    for r in tuples(rows):
         rel = "-" if r.rel is None or (isinstance(r.rel, float) and math.isnan(r.rel)) else f"{r.rel:+.2%}"
         table.append([str(r.migration), r.figure, cell(r.baseline), cell(r.current), cell(r.diff),
                       rel, "MOVED" if r.moved else ""])

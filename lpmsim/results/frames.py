@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from typing import Any
 
 import pandas as pd
 
@@ -21,6 +23,9 @@ MIGRATION_COLUMNS = [
     "priority", "admitted_s", "released_s", "src_msp", "dst_msp", "msp_pairs", "abort_entity",
     "failovers", "resent_bytes", "steady",
 ]
+#: Record fields -> frame columns with their unit (issue 9: "_s", "_bytes", "_Bps" everywhere).
+UNITS = {"time": "time_s", "start": "start_s", "end": "end_s", "bytes": "bytes_sent"}
+LINK_UNITS = {"rate": "rate_Bps", "capacity": "capacity_Bps"}
 #: Columns of closed vocabularies, stored as categoricals.
 CATEGORIES = {"mode": [m.value for m in Mode], "outcome": [o.value for o in Outcome],
               "policy": ["powervm", "qemu", "xen"]}
@@ -62,6 +67,12 @@ def migration_row(m: MigrationRecord) -> dict:
     }
 
 
+def tuples(frame: pd.DataFrame) -> Iterator[Any]:
+    """``frame.itertuples(index=False)``, typed as Any: pandas-stubs types every cell as the union
+    of all scalar types, which no formatting call accepts."""
+    return frame.itertuples(index=False)
+
+
 def categorize(table: pd.DataFrame) -> pd.DataFrame:
     """Store the closed vocabularies (mode, outcome, policy) as categoricals."""
     for column, values in CATEGORIES.items():
@@ -81,17 +92,18 @@ def build_frames(migrations: list[MigrationRecord], rec: Recorder) -> dict[str, 
                                     columns=MIGRATION_COLUMNS))
     frames = {
         "migrations": table,
-        "phases": _frame(rec.phases, PhaseRecord),
-        "passes": _frame(rec.passes, PassRecord).rename(columns={"pass_no": "pass"}),
-        "events": _frame(rec.events, EventRecord),
+        "phases": _frame(rec.phases, PhaseRecord).rename(columns=UNITS),
+        "passes": _frame(rec.passes, PassRecord).rename(columns=UNITS | {"pass_no": "pass"}),
+        "events": _frame(rec.events, EventRecord).rename(columns=UNITS),
         "links": pd.DataFrame([s.__dict__ for s in rec.links],
-                              columns=["time", "link", "rate", "capacity", "flows"]),
+                              columns=["time", "link", "rate", "capacity", "flows"]
+                              ).rename(columns=UNITS | LINK_UNITS),
     }
     links = frames["links"]
     idle_reverse = [name for name, rows in links.groupby("link")
-                    if str(name).endswith("~r") and not (rows["rate"] > 0).any()]
+                    if str(name).endswith("~r") and not (rows["rate_Bps"] > 0).any()]
     frames["links"] = links[~links["link"].isin(idle_reverse)].reset_index(drop=True)
-    frames["phases"]["duration"] = frames["phases"]["end"] - frames["phases"]["start"]
+    frames["phases"]["duration_s"] = frames["phases"]["end_s"] - frames["phases"]["start_s"]
     frames["phases"] = frames["phases"].sort_values(["migration", "step"], kind="stable",
                                                     ignore_index=True)
     return frames

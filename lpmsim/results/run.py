@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lpmsim.results.frames import tuples
 from lpmsim.scenario import Scenario
 from lpmsim.units import fmt_bytes, fmt_duration
 
@@ -46,7 +47,7 @@ class RunResult:
     def summary(self) -> str:
         rows = [("migration", "mode", "policy", "outcome", "queued", "total", "downtime",
                  "post-copy", "sent", "passes", "stop")]
-        for r in self.migrations.itertuples():
+        for r in tuples(self.migrations):
             rows.append((r.migration, r.mode, r.policy, r.outcome, fmt_duration(r.queue_wait_s),
                          fmt_duration(r.total_time_s),
                          fmt_duration(r.downtime_s), fmt_duration(r.postcopy_s),
@@ -56,7 +57,7 @@ class RunResult:
         lines.insert(1, "  ".join("-" * w for w in widths))
         lines.append(f"\nscenario {self.scenario.name!r}, seed {self.seed}: "
                      f"{len(self.migrations)} migration(s), makespan {fmt_duration(self.makespan)}")
-        for r in self.migrations.itertuples():
+        for r in tuples(self.migrations):
             if not pd.isna(r.reason) and r.reason:
                 lines.append(f"  {r.migration}: {r.outcome}: {r.reason}")
         return "\n".join(lines)

@@ -4,20 +4,21 @@ problem (schema, units, unknown keys, cross references) with its key path."""
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from lpmsim.scenario.errors import Problem, ScenarioError
 from lpmsim.scenario.faults import check as check_many
-from lpmsim.scenario.overrides import apply_overrides, flatten, parse_assignment
+from lpmsim.scenario.overrides import Key, apply_overrides, flatten, parse_assignment
 from lpmsim.scenario.schema import Scenario
 
-Assignment = str | tuple[str, object]
+Assignment = str | tuple[Key, object]
 
 
-def load_overlay(path: str | Path) -> list[tuple[str, object]]:
+def load_overlay(path: str | Path) -> list[tuple[Key, object]]:
     """Read an overlay file (TOML holding only the values to change, tables addressed by name
     as in ``--set``: ``[partitions.db01.workload]``) as a list of assignments."""
     path = Path(path)
@@ -48,7 +49,7 @@ def load_scenario(path: str | Path, overrides: Iterable[Assignment] = (),
 
 def scenario_from_dict(raw: dict, overrides: Iterable[Assignment] = (), source: str = "scenario") -> Scenario:
     problems: list[Problem] = []
-    assignments = []
+    assignments: list[tuple[Key, object]] = []
     for item in overrides:
         if isinstance(item, str):
             try:
@@ -70,7 +71,7 @@ def scenario_from_dict(raw: dict, overrides: Iterable[Assignment] = (), source: 
     return scenario
 
 
-def _problem(err: dict, data: dict) -> Problem:
+def _problem(err: Mapping[str, Any], data: dict) -> Problem:
     path = _path(err["loc"], data)
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":

@@ -17,6 +17,9 @@ from collections.abc import Iterable
 from lpmsim.scenario.errors import Problem
 
 _KEYS_BY_TABLE = {"migrations": "partition"}
+#: A key: a dotted string from the command line, or the parts themselves (overlays, calibration:
+#: names may hold dots, spaces or brackets, which a dotted string cannot carry).
+Key = str | tuple[str, ...]
 
 
 def parse_assignment(text: str) -> tuple[str, object]:
@@ -34,19 +37,28 @@ def parse_value(text: str) -> object:
         return text
 
 
-def split_path(key: str) -> list[str]:
+def split_path(key: Key) -> list[str]:
+    if isinstance(key, tuple):
+        return list(key)
     return [part for part in re.split(r"[.\[\]]", key) if part]
 
 
-def apply_overrides(raw: dict, assignments: Iterable[tuple[str, object]]) -> tuple[dict, list[Problem]]:
+def key_text(key: Key) -> str:
+    return key if isinstance(key, str) else ".".join(key)
+
+
+def apply_overrides(raw: dict, assignments: Iterable[tuple[Key, object]]) -> tuple[dict, list[Problem]]:
     """Return a copy of ``raw`` with every assignment applied, and the problems found."""
     data = copy.deepcopy(raw)
     problems = []
     for key, value in assignments:
         try:
-            _assign(data, split_path(key), value)
+            parts = split_path(key)
+            if not parts:
+                raise LookupError("an empty key names no value (e.g. partitions.db01.memory)")
+            _assign(data, parts, value)
         except LookupError as exc:
-            problems.append(Problem(key, str(exc.args[0])))
+            problems.append(Problem(key_text(key) or "(empty key)", str(exc.args[0])))
     return data, problems
 
 
@@ -70,7 +82,7 @@ def _assign(data: dict, parts: list[str], value: object) -> None:
 
 
 def _select(items: list, part: str, table: str) -> int:
-    if part.isdigit():
+    if part.isascii() and part.isdigit():  # "٣".isdigit() is True too: only ASCII is an index
         if int(part) >= len(items):
             raise LookupError(f"{table} has {len(items)} entries; there is no index {part}")
         return int(part)
@@ -81,18 +93,14 @@ def _select(items: list, part: str, table: str) -> int:
     raise LookupError(f"no {table} entry named {part!r}")
 
 
-def flatten(table: dict, prefix: str = "") -> list[tuple[str, object]]:
-    """An overlay (a TOML document of the tables to change) as ``--set`` assignments:
-    ``{"partitions": {"db01": {"memory": "8 GiB"}}}`` -> [("partitions.db01.memory", "8 GiB")]."""
-    out: list[tuple[str, object]] = []
+def flatten(table: dict, prefix: tuple[str, ...] = ()) -> list[tuple[Key, object]]:
+    """An overlay (a TOML document of the tables to change) as assignments:
+    ``{"partitions": {"db01": {"memory": "8 GiB"}}}`` -> [(("partitions", "db01", "memory"), "8 GiB")]."""
+    out: list[tuple[Key, object]] = []
     for key, value in table.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict) and value and not _is_policy(path):
+        path = (*prefix, str(key))
+        if isinstance(value, dict) and value and path[-1] != "policy":
             out += flatten(value, path)
         else:
             out.append((path, value))
     return out
-
-
-def _is_policy(path: str) -> bool:
-    return path.endswith(".policy")

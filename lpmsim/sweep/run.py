@@ -117,7 +117,8 @@ def simulate_many(scenario: str | Path | Mapping | Scenario, grid: Mapping | Seq
     overrides = [a for o in overlays for a in load_overlay(o)] + list(overrides)
     axes, problems = collect_axes(grid, zip)
     pts, scenarios = build_points(raw, axes, overrides, source, problems)
-    runs, index = [], []
+    runs: list[tuple[int, int, int]] = []
+    index: list[tuple[int, int, int, int]] = []
     for p, sc in enumerate(scenarios):
         for r, s in enumerate(seed_list(seeds, sc.seed if seed is None else seed)):
             runs.append((len(runs), p, s))
@@ -179,7 +180,8 @@ def _assemble(outcomes, index, pts, axes, scenarios) -> SweepResult:
         values = [pt[ax.key] for pt in pts]
         columns[ax.key], units[ax.key] = axis_column(values)
     names = {k: (f"set.{k}" if k in RUN_COLUMNS + MIGRATION_COLUMNS else k) for k in columns}
-    rows, failed = [], []
+    rows: list[dict] = []
+    failed: list[dict] = []
     for run, point, replicate, seed in index:
         head = {"run": run, "point": point, "replicate": replicate, "seed": seed}
         head |= {names[k]: col[point] for k, col in columns.items()}

@@ -18,7 +18,7 @@ def run_batch(runs: list[Run], scenarios: dict[int, Scenario]) -> list[tuple[int
     """Simulate ``runs``; return ``(run, migration rows, "")`` or ``(run, None, error)`` each."""
     from lpmsim.world import simulate
 
-    out = []
+    out: list[tuple[int, list[dict] | None, str]] = []
     for run, point, seed in runs:
         try:
             result = simulate(scenarios[point], seed=seed)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lpmsim.inventory import Inventory, ManagedSystem, Partition
+from lpmsim.inventory import Inventory, ManagedSystem, Partition, Vios
 from lpmsim.inventory.changes import destination_id
 from lpmsim.units import fmt_bytes
 from lpmsim.validation.findings import Finding, error, warning
@@ -156,7 +156,8 @@ def check_migration_counts(c: Context) -> list[Finding]:
 def check_conflicts(c: Context) -> list[Finding]:
     p, d, inv = c.part, c.dst, c.inv
     out = []
-    others = [x for x in (*inv.partitions, *inv.vios) if x.system == d.name]
+    hosted: list[Partition | Vios] = [*inv.partitions, *inv.vios]
+    others = [x for x in hosted if x.system == d.name]
     if any(x.name == p.name for x in others):
         out.append(error("NAME_CONFLICT", f"{d.name}/{p.name}",
                          f"{d.name} already has a partition named {p.name}."))

@@ -32,7 +32,8 @@ __all__ = ["IO_CHECKS"]
 def check_vios(c: Context) -> list[Finding]:
     p, inv = c.part, c.inv
     out = []
-    hosting = dict.fromkeys(a.vios for a in (*p.virtual_scsi_adapters, *p.virtual_fc_adapters))
+    hosting = dict.fromkeys([*(a.vios for a in p.virtual_scsi_adapters),
+                             *(a.vios for a in p.virtual_fc_adapters)])
     for name in hosting:
         v = inv.find_vios(name)
         if v is None or v.system != p.system:
@@ -80,15 +81,15 @@ def check_storage(c: Context) -> list[Finding]:
                 out.append(error("RESERVE_POLICY", label,
                                  f"Disk {d.lun} has reserve_policy={d.reserve_policy} on {a.vios}; "
                                  "set it to no_reserve so the destination VIOS can open it."))
-    for a in p.virtual_fc_adapters:
-        label = f"{p.name}/vfc slot {a.slot}"
-        src = inv.find_vios(a.vios)
-        if src is not None and src.fc_port(a.port) is None:
+    for fc in p.virtual_fc_adapters:
+        label = f"{p.name}/vfc slot {fc.slot}"
+        src = inv.find_vios(fc.vios)
+        if src is not None and src.fc_port(fc.port) is None:
             out.append(error("VFC_PORT_UNKNOWN", label,
-                             f"{a.vios} has no physical FC port {a.port}, so its fabric is unknown."))
-        if missing := sorted(set(a.storage) - a.inactive_sees):
+                             f"{fc.vios} has no physical FC port {fc.port}, so its fabric is unknown."))
+        if missing := sorted(set(fc.storage) - fc.inactive_sees):
             out.append(error("NPIV_ZONING", label,
-                             f"The inactive WWPN {a.wwpns[1]} is not zoned or masked to "
+                             f"The inactive WWPN {fc.wwpns[1]} is not zoned or masked to "
                              f"{', '.join(missing)}; the destination VIOS logs in with it."))
     return out
 

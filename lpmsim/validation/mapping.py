@@ -28,6 +28,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from lpmsim.inventory import Inventory, Partition, Vios
 from lpmsim.inventory.adapters import is_generated_vtd
@@ -42,7 +43,7 @@ _MAX_COMBINATIONS = 4096
 
 @dataclass
 class _Adapter:
-    kind: str
+    kind: Literal["vscsi", "vfc"]
     slot: int
     vios: str
     vios_slot: int
@@ -135,8 +136,8 @@ class _Planner:
     def options(self, a: _Adapter) -> list[str | None]:
         if a.fixed is not None:
             return [a.fixed.vios]
-        ok = [v.name for v in self.dest
-              if not a.hosts[v.name] and self._pick_slot(v.name, 2) is not None]
+        ok: list[str | None] = [v.name for v in self.dest
+                                if not a.hosts[v.name] and self._pick_slot(v.name, 2) is not None]
         return ok or [None]
 
     def score(self, group: list[_Adapter], combo: Sequence[str | None]) -> tuple:
@@ -173,9 +174,10 @@ class _Planner:
         if n <= _MAX_COMBINATIONS:
             best = max(itertools.product(*choices), key=lambda c: self.score(group, c))
         else:   # greedy, adapter by adapter
-            best = []
+            greedy: list[str | None] = []
             for a, c in zip(group, choices):
-                best.append(max(c, key=lambda v: self.score(group[:len(best) + 1], [*best, v])))
+                greedy.append(max(c, key=lambda v: self.score(group[:len(greedy) + 1], [*greedy, v])))
+            best = tuple(greedy)
         for a, v in zip(group, best):
             self.chosen[a.slot] = v
             if v is not None:
@@ -303,12 +305,12 @@ def _adapters(inv: Inventory, part: Partition) -> list[_Adapter]:
                             f"{part.name}/vscsi slot {a.slot}",
                             vtds=tuple((d.lun, d.vtd) for d in a.devices),
                             local=any(d.kind != "pv" for d in a.devices)))
-    for a in part.virtual_fc_adapters:
-        src = inv.find_vios(a.vios)
-        port = src.fc_port(a.port) if src else None
-        out.append(_Adapter("vfc", a.slot, a.vios, a.vios_slot, frozenset(a.storage),
-                            f"{part.name}/vfc slot {a.slot}", fabric=port.fabric if port else "",
-                            port=a.port, unknown=port is None))
+    for fc in part.virtual_fc_adapters:
+        src = inv.find_vios(fc.vios)
+        port = src.fc_port(fc.port) if src else None
+        out.append(_Adapter("vfc", fc.slot, fc.vios, fc.vios_slot, frozenset(fc.storage),
+                            f"{part.name}/vfc slot {fc.slot}", fabric=port.fabric if port else "",
+                            port=fc.port, unknown=port is None))
     return out
 
 
@@ -362,9 +364,10 @@ def _mpio_findings(planner: _Planner, mpio: int) -> list[Finding]:
     out = []
     for group in _groups(planner.adapters):
         sources = {a.vios for a in group}
-        dests = {planner.chosen.get(a.slot) for a in group}
-        if None in dests:
+        chosen = [planner.chosen.get(a.slot) for a in group]
+        if None in chosen:
             continue    # an adapter that cannot be hosted is reported as such
+        dests = {v for v in chosen if v is not None}
         if len(sources) >= 2 and len(dests) < len(sources):
             labels = ", ".join(a.label for a in group)
             make = error if mpio == 1 else warning

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from lpmsim import kinds
 from lpmsim.inventory import Inventory
 from lpmsim.inventory.mappings import AdapterMapping, MappingOverride
 from lpmsim.validation.checks import SYSTEM_CHECKS, Context
@@ -20,7 +21,8 @@ from lpmsim.validation.mapping import recommend
 
 __all__ = ["Validation", "check_migration", "validate"]
 
-Mode = Literal["active", "inactive"]
+#: the migration mode, as text or as :class:`lpmsim.kinds.Mode` (a str enum)
+Mode = Literal["active", "inactive"] | kinds.Mode
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def check_migration(inventory: Inventory, partition: str, destination: str, mode
     src, dst = inventory.find_system(part.system), inventory.find_system(destination)
     missing = [error("SYSTEM_NOT_FOUND", name, f"There is no managed system named {name}.")
                for name, s in ((part.system, src), (destination, dst)) if s is None]
-    if missing:
+    if missing or src is None or dst is None:
         return done(*missing)
     if src.name == dst.name:
         return done(error("SAME_SYSTEM", destination,
