@@ -38,7 +38,7 @@ _PREFIX = {
     "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50,
 }
 _NUMBER = r"(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)"
-_QUANTITY = re.compile(_NUMBER + r"\s*(?P<unit>[A-Za-z/%]*)\s*$")
+_QUANTITY = re.compile(_NUMBER + r"\s*(?P<unit>[A-Za-z/%]*)\s*$", re.ASCII)  # "١٢٨" is no number
 
 _TIME = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "sec": 1.0,
          "min": 60.0, "h": 3600.0, "hour": 3600.0, "d": 86400.0}

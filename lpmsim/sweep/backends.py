@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 
 from lpmsim.scenario import Scenario
 from lpmsim.sweep.worker import Run, run_batch
@@ -20,6 +21,8 @@ Outcome = tuple[int, list[dict] | None, str]
 
 #: Seconds to wait for a Dask scheduler before calling the address unreachable.
 DASK_CONNECT_TIMEOUT = 5
+#: Times the batches of a dead local worker run again on a fresh pool before they count as lost.
+LOCAL_RETRIES = 2
 
 
 class BackendError(ValueError):
@@ -45,21 +48,39 @@ def run_inline(work: list[Batch], scenarios) -> Iterator[list[Outcome]]:
         yield run_batch(batch, _subset(batch, scenarios))
 
 
-def run_local(work: list[Batch], scenarios, jobs: int) -> Iterator[list[Outcome]]:
-    """Worker processes started with ``spawn`` (same behaviour on Linux, macOS and Windows)."""
+def run_local(work: list[Batch], scenarios, jobs: int, retries: int = LOCAL_RETRIES,
+              task: Callable[..., list[Outcome]] = run_batch) -> Iterator[list[Outcome]]:
+    """Worker processes started with ``spawn`` (same behaviour on Linux, macOS and Windows).
+
+    A worker that dies (killed, out of memory) breaks the whole pool, and every batch not yet
+    done fails with BrokenProcessPool: those batches run again on a fresh pool, up to
+    ``retries`` times; only what still fails is reported lost. A run's result does not depend
+    on the process it runs in (same seed, same result), so a re-run is the same run."""
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        futures = {pool.submit(run_batch, b, _subset(b, scenarios)): b for b in work}
-        try:
-            for fut in as_completed(futures):
-                try:
-                    yield fut.result()
-                except Exception as exc:  # noqa: BLE001 - BrokenProcessPool, pickling errors
-                    yield _lost(futures[fut], exc)
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            raise
+    pending = list(work)
+    for attempt in range(retries + 1):
+        broken: list[tuple[Batch, BaseException]] = []
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            futures = {pool.submit(task, b, _subset(b, scenarios)): b for b in pending}
+            try:
+                for fut in as_completed(futures):
+                    try:
+                        yield fut.result()
+                    except BrokenProcessPool as exc:
+                        broken.append((futures[fut], exc))
+                    except Exception as exc:  # noqa: BLE001 - pickling errors
+                        yield _lost(futures[fut], exc)
+            except BaseException:
+                for fut in futures:
+                    fut.cancel()
+                raise
+        if not broken:
+            return
+        if attempt == retries:
+            for batch, exc in broken:
+                yield _lost(batch, exc)
+            return
+        pending = [batch for batch, _ in broken]
 
 
 def dask_client(address: str | None, jobs: int, processes: bool = True):
@@ -70,9 +91,21 @@ def dask_client(address: str | None, jobs: int, processes: bool = True):
     except ImportError:
         raise BackendError("the Dask backend needs dask[distributed]: pip install 'lpmsim[dask]'") from None
     if address in (None, "", "local"):
-        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=processes,
-                               dashboard_address=None)
-        return Client(cluster, set_as_default=False)
+        try:
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=processes,
+                                   dashboard_address=None)
+            return Client(cluster, set_as_default=False)
+        except Exception as exc:  # noqa: BLE001 - "Nanny failed to start", a worker killed early
+            raise BackendError(f"the local Dask cluster did not start ({type(exc).__name__}: "
+                               f"{exc}); try again, or use the local backend") from None
+    from distributed.comm.addressing import get_address_host_port
+    try:
+        get_address_host_port(address)
+    except ValueError as exc:
+        # checked before Client(): a Client half-made from a bad address times out later in
+        # its __del__ with a traceback
+        raise BackendError(f"--dask {address!r} is not a scheduler address such as "
+                           f"tcp://host:8786 ({exc})") from None
     try:
         return Client(address, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
     except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad URL

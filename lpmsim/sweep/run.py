@@ -13,6 +13,7 @@ an explicit list. The seed reaches ``simulate``, which spawns its named streams 
 
 from __future__ import annotations
 
+import itertools
 import time
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,10 +26,12 @@ from lpmsim.scenario import Scenario, ScenarioError, scenario_from_dict
 from lpmsim.scenario.errors import Problem
 from lpmsim.scenario.load import load_overlay
 from lpmsim.sweep import backends
-from lpmsim.sweep.grid import Axis, collect_axes, points
+from lpmsim.sweep.grid import MAX_POINTS, Axis, collect_axes, point_count, points
 from lpmsim.sweep.result import FAILED_COLUMNS, RUN_COLUMNS, SweepResult, axis_column
 
 BACKENDS = ("local", "dask")
+#: Runs (points x seeds) a sweep may have; see lpmsim.sweep.grid.MAX_POINTS.
+MAX_RUNS = 1_000_000
 
 
 def read_raw(scenario: str | Path | Mapping | Scenario) -> tuple[dict, str]:
@@ -78,6 +81,20 @@ def _where(failing: list[dict], pts: list[dict]) -> str:
     return text + (f", {len(failing)} points" if len(failing) > 1 else "")
 
 
+def _size_problems(axes: list[Axis], seeds) -> list[Problem]:
+    """A sweep larger than MAX_POINTS points or MAX_RUNS runs, before building any."""
+    n = point_count(axes)
+    if n > MAX_POINTS:
+        return [Problem("--grid", f"{n:,} points is more than the {MAX_POINTS:,} a sweep may have "
+                                  "(split the study into several sweeps)")]
+    per_point = seeds if isinstance(seeds, int) and not isinstance(seeds, bool) else (
+        len(seeds) if isinstance(seeds, list) else 1)
+    if n * per_point > MAX_RUNS:
+        return [Problem("--seeds", f"{n:,} point(s) x {per_point:,} seeds is more than the "
+                                   f"{MAX_RUNS:,} runs a sweep may have")]
+    return []
+
+
 def seed_list(seeds: int | Iterable[int], base: int) -> list[int]:
     if isinstance(seeds, bool):
         raise ValueError(f'"seeds" must be a count or a list of seeds, got {seeds!r}')
@@ -116,6 +133,11 @@ def simulate_many(scenario: str | Path | Mapping | Scenario, grid: Mapping | Seq
     raw, source = read_raw(scenario)
     overrides = [a for o in overlays for a in load_overlay(o)] + list(overrides)
     axes, problems = collect_axes(grid, zip)
+    if isinstance(seeds, Iterable) and not isinstance(seeds, (str, bytes)):
+        seeds = list(itertools.islice(seeds, MAX_RUNS + 1))
+    problems += _size_problems(axes, seeds)
+    if problems and any(p.path in ("--grid", "--seeds") for p in problems):
+        raise ScenarioError(problems, source)  # too big to validate point by point
     pts, scenarios = build_points(raw, axes, overrides, source, problems)
     runs: list[tuple[int, int, int]] = []
     index: list[tuple[int, int, int, int]] = []
