@@ -11,6 +11,7 @@ of 1024, as in IEC 80000-13. ``bps`` is bits per second; ``B/s`` bytes per secon
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -57,6 +58,13 @@ def _split(text: object, what: str) -> tuple[float, str]:
     return float(m.group("num")), m.group("unit")
 
 
+def _finite(text: object, value: float) -> float:
+    """``inf``, ``nan``, ``1e400`` or ``1e308 GiB`` (inf once scaled) are no quantity."""
+    if not math.isfinite(value):
+        raise UnitError(f"{text!r} is not a finite number")
+    return value
+
+
 _EXAMPLES = {
     "a size": '"64 GiB", "4 KiB" or "512 MB"',
     "a duration": '"300 ms", "2 s" or "1.5 h"',
@@ -80,7 +88,7 @@ def parse_bytes(text: object) -> int:
         raise UnitError(f"{text!r}: unknown size unit {unit!r}; write it like {_EXAMPLES['a size']}")
     if value < 0:
         raise UnitError(f"{text!r}: a size cannot be negative")
-    return int(round(value * factor))
+    return int(round(_finite(text, value * factor)))
 
 
 def parse_duration(text: object) -> float:
@@ -91,7 +99,7 @@ def parse_duration(text: object) -> float:
         raise UnitError(f"{text!r}: unknown time unit {unit!r}; write it like {_EXAMPLES['a duration']}")
     if value < 0:
         raise UnitError(f"{text!r}: a duration cannot be negative")
-    return value * factor
+    return _finite(text, value * factor)
 
 
 def parse_bandwidth(text: object) -> float:
@@ -107,7 +115,7 @@ def parse_bandwidth(text: object) -> float:
         raise UnitError(f"{text!r}: unknown bandwidth unit {unit!r}; write it like {_EXAMPLES['a bandwidth']}")
     if value < 0:
         raise UnitError(f"{text!r}: a bandwidth cannot be negative")
-    return value * factor
+    return _finite(text, value * factor)
 
 
 @dataclass(frozen=True)
@@ -132,12 +140,14 @@ def parse_rate(text: object) -> Rate:
     if unit in ("pages/s", "page/s", "pps"):
         if value < 0:
             raise UnitError(f"{text!r}: a rate cannot be negative")
-        return Rate(value, "pages")
+        return Rate(_finite(text, value), "pages")
     if unit == "":
         raise UnitError(f"{text!r}: a rate needs a unit; write it like {_EXAMPLES['a rate']}")
     try:
         return Rate(parse_bandwidth(text), "bytes")
-    except UnitError:
+    except UnitError as exc:
+        if "finite" in str(exc):
+            raise
         raise UnitError(f"{text!r}: unknown rate unit {unit!r}; write it like {_EXAMPLES['a rate']}") from None
 
 

@@ -326,11 +326,18 @@ def demand_faults(regions, missing: list[float], window: float) -> float:
     if not (theta * m).any():
         return 0.0
     x0 = float((n * c * m).sum())
+    if x0 <= 0:
+        return 0.0
     t = (_NODES + 1) * window / 2
-    decay = np.exp(-np.outer(t, theta))          # nodes x regions
+    # the ratio below is unchanged by a common factor e^(shift t); shifting by the smallest
+    # touch rate among the regions still to send keeps a hot region (theta t >> 700) from
+    # underflowing every term to 0/0. A free region (cost 0) touched more slowly than that
+    # is held at e^0: its faults are bounded by its missing pages anyway (the min below).
+    shift = theta[n * c * m > 0].min()
+    decay = np.exp(np.minimum(-np.outer(t, theta - shift), 0.0))   # nodes x regions
     ahead = x0 * (1 - t / window) / (decay * n * c * m).sum(axis=1)
     rate = (decay * theta * n * m).sum(axis=1) * ahead
-    return float((rate * _WEIGHTS).sum() * window / 2)
+    return min(float((rate * _WEIGHTS).sum() * window / 2), float((n * m).sum()))
 
 
 __all__ = ["Mover", "MoverFailed", "demand_faults"]

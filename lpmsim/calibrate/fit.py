@@ -30,6 +30,7 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from lpmsim.calibrate.observations import CalibrationError, Observation
+from lpmsim.files import read_text
 from lpmsim.scenario import Scenario, ScenarioError, scenario_from_dict
 from lpmsim.scenario.overrides import Key
 from lpmsim.world import simulate
@@ -75,7 +76,7 @@ class FitResult:
 
 def _scenario_raw(path: str | Path) -> dict:
     try:
-        return tomllib.loads(Path(path).read_text())
+        return tomllib.loads(read_text(path))
     except FileNotFoundError:
         raise CalibrationError(f"{path}: no such scenario file") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -9,12 +9,14 @@ seconds or ISO timestamps (``2024-05-01T10:00:00``); ``memory`` and ``bytes_sent
 from __future__ import annotations
 
 import csv
+import io
 import math
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from lpmsim import units
+from lpmsim.files import read_text
 
 REQUIRED = ("partition", "memory", "start", "end")
 OPTIONAL = ("downtime", "bytes_sent", "passes")
@@ -37,18 +39,20 @@ class Observation:
 
 def _time(text: str) -> float:
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         return datetime.fromisoformat(text).timestamp()
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite number")
+    return value
 
 
 def read_observations(path: str | Path, partitions: set[str] | None = None) -> list[Observation]:
     """Read and check the table; every problem is collected and raised at once."""
     path = Path(path)
-    try:
-        with path.open(newline="") as fh:
-            rows = list(csv.reader(fh))
-    except (OSError, UnicodeDecodeError) as exc:
+    try:  # utf-8-sig: a spreadsheet's byte-order mark is not part of the first column name
+        rows = list(csv.reader(io.StringIO(read_text(path), newline="")))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise CalibrationError(f"{path}: cannot read: {exc}") from None
     if not rows:
         raise CalibrationError(f"{path}: empty file; expected a header with {', '.join(REQUIRED)}")

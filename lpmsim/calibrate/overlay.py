@@ -8,6 +8,7 @@ from pathlib import Path
 import tomli_w
 
 from lpmsim.calibrate.fit import FitResult
+from lpmsim.files import check_target, write_text
 from lpmsim.scenario.overrides import split_path
 
 
@@ -43,10 +44,13 @@ def overlay_text(fit: FitResult, header: str = "") -> str:
     return comments + "\n" + tomli_w.dumps(overlay_dict(fit))
 
 
-def write_overlay(fit: FitResult, path: str | Path, header: str = "") -> Path:
+def write_overlay(fit: FitResult, path: str | Path, header: str = "", force: bool = True) -> Path:
+    """Write the overlay; with ``force=False`` an existing file is kept (FileExistsError)."""
     path = Path(path)
+    if check_target(path) and not force:
+        raise FileExistsError(f"{path} exists; add --force to replace it")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(overlay_text(fit, header))
+    write_text(path, overlay_text(fit, header))
     return path
 
 

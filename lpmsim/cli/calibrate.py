@@ -19,7 +19,8 @@ from lpmsim.cli.common import fail
               help="Seed of the simulations (default: the scenario's).")
 @click.option("--max-evals", type=click.IntRange(min=1), default=None,
               help="Budget of least-squares evaluations (default 40 per parameter).")
-def calibrate(observations, scenario, out, groups, seed, max_evals):
+@click.option("--force", is_flag=True, help="Replace an existing --out file.")
+def calibrate(observations, scenario, out, groups, seed, max_evals, force):
     """Fit MSP throughput, dirty rates, working sets, HMC steps and the PowerVM stop threshold
     to OBSERVATIONS (CSV: partition, memory, start, end[, downtime, bytes_sent, passes])."""
     from lpmsim.calibrate import GROUPS, CalibrationError, fit, read_observations, report_text, write_overlay
@@ -28,6 +29,12 @@ def calibrate(observations, scenario, out, groups, seed, max_evals):
     asked = tuple(g.strip() for g in groups.split(",") if g.strip())
     if bad := [g for g in asked if g not in GROUPS]:
         fail(f"--fit: unknown group(s) {', '.join(bad)}; use {', '.join(GROUPS)}")
+    from lpmsim.files import check_target
+    try:  # before the fit, which takes minutes
+        if check_target(out) and not force:
+            fail(f"--out {out}: exists; add --force to replace it")
+    except OSError as exc:
+        fail(f"--out {out}: {exc}")
     try:
         sc = load_scenario(scenario)
         obs = read_observations(observations, {p.name for p in sc.partitions})
@@ -36,7 +43,10 @@ def calibrate(observations, scenario, out, groups, seed, max_evals):
         fail(str(exc))
     header = (f"lpmsim calibrate {observations} --scenario {scenario}\n"
               f"apply with: lpmsim run {scenario} --overlay {out}")
-    write_overlay(result, out, header)
+    try:
+        write_overlay(result, out, header)
+    except OSError as exc:
+        fail(f"--out {out}: cannot write: {exc.strerror or exc}")
     click.echo(report_text(result))
     undetermined = [n for n, d in result.determined.items() if d != "yes"]
     if undetermined:

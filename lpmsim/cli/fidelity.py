@@ -32,7 +32,10 @@ def fidelity(cases_dir, out, write_errors):
         fail(str(exc))
     from lpmsim.fidelity.targets import summary
 
-    frame = write_report(cases, out)
+    try:
+        frame = write_report(cases, out)
+    except OSError as exc:
+        fail(f"--out {out}: cannot write the report: {exc.strerror or exc}")
     click.echo(table_text(frame))
     click.echo("\ntargets per family:")
     for t in summary(frame).itertuples():
@@ -41,5 +44,8 @@ def fidelity(cases_dir, out, write_errors):
                    f"(target {t.bound:g}) {state}")
     click.echo(f"\n{len(cases)} case(s); report written to {Path(out)}/ (report.md, report.csv, scatter.png)")
     if write_errors:
-        dump_errors(frame, write_errors)
+        try:
+            dump_errors(frame, write_errors)
+        except OSError as exc:
+            fail(f"{write_errors}: cannot write: {exc.strerror or exc}")
         click.echo(f"errors recorded in {write_errors}")

@@ -16,19 +16,62 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
 
 
+#: The columns each plot reads (name -> numeric columns, text columns), checked before drawing.
+NEEDS = {
+    "phases": (["step", "start_s", "end_s"], ["migration", "phase"]),
+    "events": (["time_s"], ["migration", "event"]),
+    "passes": (["pass", "start_s", "end_s", "pages", "dirty_end"], ["migration", "stage"]),
+    "migrations": (["start_s", "queue_wait_s", "end_s", "precopy_s", "suspend_s", "resume_s",
+                    "completed_s"], ["migration", "outcome"]),
+    "links": (["time_s", "rate_Bps", "capacity_Bps"], ["link"]),
+}
+
+
+class FolderError(ValueError):
+    """A results folder whose files cannot be plotted; the message names each file."""
+
+
+def read_frames(folder: Path) -> dict:
+    """The run folder's CSV frames that exist, each checked for the columns a plot reads.
+    Raises FolderError naming every unreadable file and missing or non-numeric column."""
+    import io
+
+    import pandas as pd
+
+    from lpmsim.files import read_text
+
+    frames, problems = {}, []
+    for name, (numeric, text) in NEEDS.items():
+        path = folder / f"{name}.csv"
+        if not path.exists() or not path.stat().st_size:
+            continue
+        try:
+            frame = pd.read_csv(io.StringIO(read_text(path)))
+        except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
+            problems.append(f"{path}: cannot read: {' '.join(str(exc).split())}")
+            continue
+        if missing := [c for c in numeric + text if c not in frame.columns]:
+            problems.append(f"{path}: missing column(s) {', '.join(missing)}")
+            continue
+        for c in numeric:
+            values = pd.to_numeric(frame[c], errors="coerce")
+            if (values.isna() & frame[c].notna()).any():
+                problems.append(f"{path}, column {c}: not a number in every row")
+            frame[c] = values
+        frames[name] = frame
+    if problems:
+        raise FolderError("\n".join(problems))
+    return frames
+
+
 def run_plots(folder: Path, out: Path, window: float | None = None) -> list[Path]:
     """The PNGs a run folder (``lpmsim run --out``) supports: timeline, pages per pass,
     evacuation."""
-    import pandas as pd
-
     from lpmsim import plots
 
-    def read(name):
-        path = folder / f"{name}.csv"
-        return pd.read_csv(path) if path.exists() and path.stat().st_size else None
-
+    frames = read_frames(folder)
     written = []
-    migrations, phases, passes, events, links = (read(n) for n in
+    migrations, phases, passes, events, links = (frames.get(n) for n in
                                                  ("migrations", "phases", "passes", "events", "links"))
     if phases is not None and len(phases):
         written.append(out / "timeline.png")
@@ -85,11 +128,18 @@ def plot(results_dir, out, window):
         window_s = parse_duration(window) if window is not None else None
     except UnitError as exc:
         fail(f"--window: {exc}")
+    from lpmsim.sweep.result import SweepFolderError
+
     target = Path(out) if out else folder
-    target.mkdir(parents=True, exist_ok=True)
-    written = run_plots(folder, target, window_s)
-    if (folder / "sweep.json").exists():
-        written += sweep_plots(folder, target)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        written = run_plots(folder, target, window_s)
+        if (folder / "sweep.json").exists():
+            written += sweep_plots(folder, target)
+    except (FolderError, SweepFolderError) as exc:
+        fail(f"{folder}: cannot plot:\n{exc}")
+    except OSError as exc:
+        fail(f"--out {target}: cannot write the plots: {exc.strerror or exc}")
     if not written:
         fail(f"{folder} holds no results to plot (expected the CSV files of `lpmsim run --out` "
              "or the sweep.json and sweep.parquet/csv of `lpmsim sweep --out`)")

@@ -26,29 +26,44 @@ from lpmsim.world import simulate
 @click.option("--no-plot", is_flag=True, help="Do not draw timeline.png.")
 @click.option("--save-baseline", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Also write the timings as a baseline for `lpmsim check`.")
-def run(scenario, seed, out, overrides, overlays, as_json, no_plot, save_baseline):
+@click.option("--force", is_flag=True, help="Replace an existing --save-baseline FILE.")
+def run(scenario, seed, out, overrides, overlays, as_json, no_plot, save_baseline, force):
     """Simulate SCENARIO (a TOML file) and report every migration.
 
     Exit code 0 when every migration completed, 1 when any did not (validation failed,
-    aborted, stopped, lost or unfinished), 2 for bad input."""
+    aborted, stopped, lost or unfinished), 2 for bad input. Results in the --out folder are
+    replaced (the summary says so); a baseline only with --force."""
+    from lpmsim.files import check_target
+
     sc = load(scenario, overrides, overlays)
+    if save_baseline:  # before the run: a refused baseline must not cost a simulation
+        try:
+            if check_target(save_baseline) and not force:
+                fail(f"--save-baseline {save_baseline}: exists; add --force to replace it")
+        except OSError as exc:
+            fail(f"--save-baseline {save_baseline}: {exc}")
     result = simulate(sc, seed=seed)
+    target = Path(out) if out else Path("results") / safe_name(sc.name)
+    replaced = (target / "run.json").exists()
     try:
-        folder = result.save(Path(out) if out else Path("results") / safe_name(sc.name))
+        folder = result.save(target)
+        if not no_plot and len(result.phases):
+            from lpmsim.plots import timeline
+            check_target(folder / "timeline.png")
+            timeline(result.phases, result.events, path=folder / "timeline.png")
     except OSError as exc:
-        fail(f"--out {out or 'results/' + safe_name(sc.name)}: cannot write the results: "
-             f"{exc.strerror or exc}")
-    if not no_plot and len(result.phases):
-        from lpmsim.plots import timeline
-        timeline(result.phases, result.events, path=folder / "timeline.png")
+        fail(f"--out {target}: cannot write the results: {exc.strerror or exc}")
     if save_baseline:
         from lpmsim.results.baseline import save_baseline as write_baseline
-        write_baseline(result, save_baseline)
+        try:
+            write_baseline(result, save_baseline, force=True)
+        except OSError as exc:
+            fail(f"--save-baseline {save_baseline}: cannot write: {exc.strerror or exc}")
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
     else:
         click.echo(result.summary())
-        click.echo(f"results written to {folder}/")
+        click.echo(f"results {'replaced' if replaced else 'written'} in {folder}/")
     if (result.migrations["outcome"] != "completed").any():
         sys.exit(EXIT_NO)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lpmsim.files import read_text
 from lpmsim.scenario import Scenario, ScenarioError, scenario_from_dict
 
 #: Figures a case may publish, and how the simulated value is obtained (see report.simulated).
@@ -44,19 +46,14 @@ class Case:
 def load_case(path: str | Path) -> Case:
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text())
+        raw = tomllib.loads(read_text(path))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise CaseError(f"{path}: cannot read the case: {exc}") from None
-    for key in ("name", "citation", "scenario", "measured"):
-        if key not in raw:
-            raise CaseError(f"{path}: required key {key!r} is missing")
+    if problems := _shape_problems(raw):
+        raise CaseError(f"{path}: " + f"\n{path}: ".join(problems))
     measured_raw = dict(raw["measured"])
     ranges = {k: (float(v[0]), float(v[1])) for k, v in measured_raw.pop("range", {}).items()}
     bounds = dict(measured_raw.pop("bound", {}))
-    unknown = sorted(set(measured_raw) - set(KNOWN_MEASURES))
-    if unknown:
-        raise CaseError(f"{path}: measured.{unknown[0]}: unknown figure; use one of "
-                        f"{', '.join(KNOWN_MEASURES)}")
     try:
         scenario = scenario_from_dict(raw["scenario"], source=f"{path} [scenario]")
     except ScenarioError as exc:
@@ -72,12 +69,61 @@ def load_case(path: str | Path) -> Case:
                 family=raw.get("family", ""), gap=raw.get("gap", ""))
 
 
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _shape_problems(raw: dict) -> list[str]:
+    """Every key of a case file that is missing or of the wrong kind, at once."""
+    out = [f"required key {k!r} is missing" for k in ("name", "citation", "scenario", "measured")
+           if k not in raw]
+    out += [f"{k} must be text" for k in ("name", "citation", "title", "url", "family", "gap",
+                                          "platform", "message_id", "published")
+            if k in raw and not isinstance(raw[k], str)]
+    if "scenario" in raw and not isinstance(raw["scenario"], dict):
+        out.append("scenario must be a table")
+    if "assumptions" in raw and not isinstance(raw["assumptions"], dict):
+        out.append("assumptions must be a table")
+    measured = raw.get("measured", {})
+    if not isinstance(measured, dict):
+        return out + [f"measured must be a table of figures, got {measured!r}"]
+    ranges, bounds = measured.get("range", {}), measured.get("bound", {})
+    for k, v in measured.items():
+        if k in ("range", "bound"):
+            continue
+        if k not in KNOWN_MEASURES:
+            out.append(f"measured.{k}: unknown figure; use one of {', '.join(KNOWN_MEASURES)}")
+        elif not _number(v):
+            out.append(f"measured.{k}: must be a finite number, got {v!r}")
+    if not isinstance(ranges, dict):
+        out.append(f"measured.range must be a table of [low, high] pairs, got {ranges!r}")
+    else:
+        out += [f"measured.range.{k}: must be [low, high] numbers, got {v!r}"
+                for k, v in ranges.items()
+                if not (isinstance(v, list) and len(v) == 2 and all(map(_number, v)))]
+    if not isinstance(bounds, dict):
+        out.append(f"measured.bound must be a table of 'lower' / 'upper', got {bounds!r}")
+    else:
+        out += [f"measured.bound.{k}: must be 'lower' or 'upper', got {v!r}"
+                for k, v in bounds.items() if v not in ("lower", "upper")]
+    return out
+
+
 def load_cases(folder: str | Path = "validation") -> list[Case]:
-    """Every ``*.toml`` case in ``folder``, sorted by file name."""
+    """Every ``*.toml`` case in ``folder``, sorted by file name; the problems of every file at
+    once."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CaseError(f"{folder}: no such folder")
     files = sorted(folder.rglob("*.toml"))
     if not files:
         raise CaseError(f"{folder}: no case files (*.toml)")
-    return [load_case(f) for f in files]
+    cases, problems = [], []
+    for f in files:
+        try:
+            cases.append(load_case(f))
+        except CaseError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise CaseError("\n".join(problems))
+    return cases

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from lpmsim.fidelity.cases import Case
+from lpmsim.files import check_target, write_text
 from lpmsim.results import RunResult
 from lpmsim.results.frames import tuples
 from lpmsim.world import simulate
@@ -194,12 +195,14 @@ def write_report(cases: list[Case], out: str | Path, frame: pd.DataFrame | None 
     """Write report.md, report.csv and scatter.png into ``out``; return the table."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    for name in ("report.csv", "report.md", "scatter.png"):
+        check_target(out / name)
     frame = frame if frame is not None else report_frame(cases)
     frame.to_csv(out / "report.csv", index=False)
-    (out / "report.md").write_text(report_markdown(cases, frame) + "\n")
+    write_text(out / "report.md", report_markdown(cases, frame) + "\n")
     scatter(frame, out / "scatter.png")
     return frame
 
 
 def write_errors(frame: pd.DataFrame, path: str | Path) -> None:
-    Path(path).write_text(json.dumps(errors_dict(frame), indent=2, sort_keys=True) + "\n")
+    write_text(path, json.dumps(errors_dict(frame), indent=2, sort_keys=True) + "\n")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lpmsim.files import check_target, read_text, write_text
 from lpmsim.results.frames import tuples
 
 FORMAT = "lpmsim-baseline/1"
@@ -55,26 +56,65 @@ def baseline_of(result) -> dict:
             "migrations": migrations, "phases": phases}
 
 
-def save_baseline(result, path: str | Path, **extra) -> Path:
-    """Write the baseline of ``result`` (a RunResult) as JSON; ``extra`` keys are stored too."""
+def save_baseline(result, path: str | Path, *, force: bool = True, **extra) -> Path:
+    """Write the baseline of ``result`` (a RunResult) as JSON; ``extra`` keys are stored too.
+    With ``force=False`` an existing file is kept (FileExistsError): a pinned baseline is
+    replaced on purpose only (``lpmsim run --save-baseline FILE --force``)."""
     path = Path(path)
+    if check_target(path) and not force:
+        raise FileExistsError(f"{path} exists; add --force to replace this baseline")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(baseline_of(result) | extra, indent=1) + "\n")
+    write_text(path, json.dumps(baseline_of(result) | extra, indent=1) + "\n")
     return path
 
 
 def load_baseline(path: str | Path) -> dict:
     path = Path(path)
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(read_text(path))
     except FileNotFoundError:
         raise BaselineError(f"no such baseline file: {path}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BaselineError(f"cannot read baseline {path}: {exc}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        why = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise BaselineError(f"cannot read baseline {path}: {why}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BaselineError(f"{path} is not an lpmsim baseline (expected format {FORMAT!r}; "
                             "write one with `lpmsim run --save-baseline FILE`)")
+    if problems := _shape_problems(data):
+        raise BaselineError(f"{path} is not a readable baseline: " + "; ".join(problems))
     return data
+
+
+_FIGURE_TYPES: dict[str, type | tuple[type, ...]] = {"migration": str, "outcome": (str, type(None))}
+_PHASE_TYPES: dict[str, type | tuple[type, ...]] = {"migration": str, "step": int, "phase": str, "start": (int, float, type(None)),
+                "end": (int, float, type(None))}
+
+
+def _shape_problems(data: dict) -> list[str]:
+    """Every key a comparison reads, with its type: all problems at once (the first 20)."""
+    out = []
+    seed = data.get("seed")
+    if not (isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0):
+        out.append(f"seed must be a non-negative integer, got {seed!r}")
+    for table, types in (("migrations", _FIGURE_TYPES), ("phases", _PHASE_TYPES)):
+        rows = data.get(table)
+        if not isinstance(rows, list):
+            out.append(f"{table} must be a list, got {type(rows).__name__}")
+            continue
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict):
+                out.append(f"{table}[{i}] must be an object")
+                continue
+            for key, kind in types.items():
+                if key not in row:
+                    out.append(f"{table}[{i}] has no {key!r}")
+                elif isinstance(row[key], bool) or not isinstance(row[key], kind):
+                    out.append(f"{table}[{i}].{key} has the wrong type ({row[key]!r})")
+            for f in FIGURES[:-1] if table == "migrations" else ():
+                v = row.get(f)
+                if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+                    out.append(f"{table}[{i}].{f} must be a number or null, got {v!r}")
+    return out[:20]
 
 
 def _figures(data: dict) -> dict[tuple[str, str], object]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lpmsim.files import check_target, write_text
 from lpmsim.results.frames import tuples
 from lpmsim.scenario import Scenario
 from lpmsim.units import fmt_bytes, fmt_duration
@@ -70,17 +71,21 @@ class RunResult:
 
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
+        names = [f"{n}.{ext}" for n in self.FRAMES for ext in ("csv", "parquet")[:1 + parquet]]
+        names += ["scenario.json", "run.json", "summary.txt"]
+        for name in names:  # every target checked before any is written
+            check_target(out / name)
         for name in self.FRAMES:
             frame = getattr(self, name)
             frame.to_csv(out / f"{name}.csv", index=False)
             if parquet:
                 frame.to_parquet(out / f"{name}.parquet", index=False)
-        (out / "scenario.json").write_text(json.dumps(self.scenario.to_dict(), indent=2))
+        write_text(out / "scenario.json", json.dumps(self.scenario.to_dict(), indent=2))
         facts = {"lpmsim": __version__, "scenario": self.scenario.name, "seed": self.seed,
                  "wall_s": _plain(self.wall_s), "events": self.event_count,
                  "migrations": self.to_json()}
-        (out / "run.json").write_text(json.dumps(facts, indent=2))
-        (out / "summary.txt").write_text(self.summary() + "\n")
+        write_text(out / "run.json", json.dumps(facts, indent=2))
+        write_text(out / "summary.txt", self.summary() + "\n")
         return out
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from lpmsim.files import read_text
 from lpmsim.scenario.errors import Problem, ScenarioError
 from lpmsim.scenario.faults import check as check_many
 from lpmsim.scenario.overrides import Key, apply_overrides, flatten, parse_assignment
@@ -23,7 +24,7 @@ def load_overlay(path: str | Path) -> list[tuple[Key, object]]:
     as in ``--set``: ``[partitions.db01.workload]``) as a list of assignments."""
     path = Path(path)
     try:
-        return flatten(tomllib.loads(path.read_text()))
+        return flatten(tomllib.loads(read_text(path)))
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem("--overlay", f"cannot read {path}: {exc}")], str(path)) from None
     except tomllib.TOMLDecodeError as exc:
@@ -37,7 +38,7 @@ def load_scenario(path: str | Path, overrides: Iterable[Assignment] = (),
     overrides = [a for o in overlays for a in load_overlay(o)] + list(overrides)
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text())
+        raw = tomllib.loads(read_text(path))
     except FileNotFoundError:
         raise ScenarioError([Problem("", f"no such file: {path}")], str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -64,6 +65,8 @@ def scenario_from_dict(raw: dict, overrides: Iterable[Assignment] = (), source: 
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         problems += [_problem(err, data) for err in exc.errors()]
+        # the references that can still be read, in the same report (issue 15, class 5)
+        problems += [p for p in reference_problems(data) if p not in problems]
         raise ScenarioError(problems, source) from None
     problems += cross_check(scenario)
     if problems:
@@ -79,7 +82,12 @@ def _problem(err: Mapping[str, Any], data: dict) -> Problem:
     elif err["type"] == "missing":
         msg = "required key is missing"
     elif err["type"] == "union_tag_invalid":
-        msg = "unknown policy preset; use one of powervm, qemu, xen"
+        ctx = err.get("ctx", {})
+        key = str(ctx.get("discriminator", "")).strip("'")
+        what = {"preset": "policy preset", "kind": "fault kind"}.get(key, key or "kind")
+        msg = (f"unknown {what} {ctx.get('tag')!r}; use one of "
+               f"{str(ctx.get('expected_tags', '')).replace(chr(39), '')}")
+        path = f"{path}.{key}" if key else path
     return Problem(path, msg)
 
 
@@ -110,28 +118,54 @@ def cross_check(sc: Scenario) -> list[Problem]:
             if item.name in seen:
                 problems.append(Problem(f"{table}[{item.name}]", "duplicate name"))
             seen.add(item.name)
+    problems += reference_problems(sc.to_dict())
     systems = {s.name: s for s in sc.systems}
-    links = {link.name for link in sc.links}
     partitions = {p.name: p for p in sc.partitions}
-    for v in sc.vios:
-        if v.system not in systems:
-            problems.append(Problem(f"vios[{v.name}].system", f"no managed system named {v.system!r}"))
-        for name in v.links:
-            if name not in links:
-                problems.append(Problem(f"vios[{v.name}].links", f"no link named {name!r}"))
     for p in sc.partitions:
-        where = f"partitions[{p.name}]"
-        if p.system not in systems:
-            problems.append(Problem(f"{where}.system", f"no managed system named {p.system!r}"))
-        elif p.memory > systems[p.system].memory:
-            problems.append(Problem(f"{where}.memory", f"{p.memory} bytes is more than system "
-                                    f"{p.system!r} has ({systems[p.system].memory} bytes)"))
+        if p.system in systems and p.memory > systems[p.system].memory:
+            problems.append(Problem(f"partitions[{p.name}].memory", f"{p.memory} bytes is more "
+                                    f"than system {p.system!r} has ({systems[p.system].memory} bytes)"))
     for i, m in enumerate(sc.migrations):
         where = f"migrations[{m.partition}]" if m.partition else f"migrations[{i}]"
-        if m.partition not in partitions:
-            problems.append(Problem(f"{where}.partition", f"no partition named {m.partition!r}"))
-        if m.destination not in systems:
-            problems.append(Problem(f"{where}.destination", f"no managed system named {m.destination!r}"))
-        elif m.partition in partitions and partitions[m.partition].system == m.destination:
+        if m.partition in partitions and partitions[m.partition].system == m.destination:
             problems.append(Problem(f"{where}.destination", "the partition is already on this system"))
     return problems + check_many(sc)
+
+
+def _names(data: dict, table: str) -> set[str] | None:
+    """The names in ``table`` of a raw scenario, None when the table cannot be read."""
+    items = data.get(table, [])
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        return None
+    return {i["name"] for i in items if isinstance(i.get("name"), str)}
+
+
+def reference_problems(data: dict) -> list[Problem]:
+    """Names that refer to nothing, read from the raw tables (so that they are reported with
+    the schema's problems, not only once those are fixed). A table that cannot be read is
+    skipped: the schema reports it."""
+    out: list[Problem] = []
+    systems, links = _names(data, "systems"), _names(data, "links")
+    partitions = _names(data, "partitions")
+
+    def entries(table: str, key: str = "name"):
+        items = data.get(table, [])
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                label = item.get(key) if isinstance(item.get(key), str) else i
+                yield f"{table}[{label}]", item
+
+    def ref(where: str, value, names: set[str] | None, what: str) -> None:
+        if names is not None and isinstance(value, str) and value not in names:
+            out.append(Problem(where, f"no {what} named {value!r}"))
+
+    for where, v in entries("vios"):
+        ref(f"{where}.system", v.get("system"), systems, "managed system")
+        for name in v.get("links", []) if isinstance(v.get("links"), list) else []:
+            ref(f"{where}.links", name, links, "link")
+    for where, p in entries("partitions"):
+        ref(f"{where}.system", p.get("system"), systems, "managed system")
+    for where, m in entries("migrations", "partition"):
+        ref(f"{where}.partition", m.get("partition"), partitions, "partition")
+        ref(f"{where}.destination", m.get("destination"), systems, "managed system")
+    return out

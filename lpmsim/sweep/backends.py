@@ -77,8 +77,8 @@ def run_local(work: list[Batch], scenarios, jobs: int, retries: int = LOCAL_RETR
         if not broken:
             return
         if attempt == retries:
-            for batch, exc in broken:
-                yield _lost(batch, exc)
+            for batch, why in broken:
+                yield _lost(batch, why)
             return
         pending = [batch for batch, _ in broken]
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lpmsim.files import check_target, read_text, write_text
 from lpmsim.sweep.grid import Axis, _quantity, _to_base
 
 RUN_COLUMNS = ["run", "point", "replicate", "seed"]
@@ -47,6 +48,10 @@ def _label(v) -> str:
     if isinstance(v, str):
         return v
     return json.dumps(v, sort_keys=True, default=str)
+
+
+class SweepFolderError(ValueError):
+    """A folder that is not a readable sweep (``lpmsim sweep --out``); the message names the file."""
 
 
 @dataclass
@@ -104,38 +109,53 @@ class SweepResult:
         """Write sweep.parquet, sweep.csv, failed.csv, scenarios/run-NNNNN.json, sweep.json."""
         out = Path(out)
         (out / "scenarios").mkdir(parents=True, exist_ok=True)
+        runs = self.manifest.get("run_index", [])
+        for name in ["sweep.parquet", "sweep.csv", "failed.csv", "sweep.json",
+                     *(f"scenarios/run-{run:05d}.json" for run, _, _ in runs)]:
+            check_target(out / name)  # never through a link; all checked before any write
         self.table.to_parquet(out / "sweep.parquet", index=False)
         self.table.to_csv(out / "sweep.csv", index=False)
         self.failed.to_csv(out / "failed.csv", index=False)
         index = []
-        for run, point, seed in self.manifest.get("run_index", []):
+        for run, point, seed in runs:
             name = f"scenarios/run-{run:05d}.json"
             if point in self.scenarios:
-                (out / name).write_text(json.dumps(self.scenarios[point] | {"seed": seed}, indent=1))
+                write_text(out / name, json.dumps(self.scenarios[point] | {"seed": seed}, indent=1))
             index.append({"run": run, "point": point, "seed": seed, "scenario": name})
         manifest = {k: v for k, v in self.manifest.items() if k != "run_index"}
         manifest |= {"complete": self.complete, "failed": self.failed["run"].tolist(),
                      "files": {"table": ["sweep.parquet", "sweep.csv"], "failed": "failed.csv",
                                "scenarios": "scenarios/"},
                      "runs_index": index}
-        (out / "sweep.json").write_text(json.dumps(manifest, indent=1, default=_json_default))
+        write_text(out / "sweep.json", json.dumps(manifest, indent=1, default=_json_default))
         return out
 
     @classmethod
     def load(cls, folder: str | Path) -> SweepResult:
-        """Read a folder written by :meth:`save` (for plots and notebooks)."""
+        """Read a folder written by :meth:`save` (for plots and notebooks). Raises
+        SweepFolderError naming the file for a folder that is not one."""
         folder = Path(folder)
-        manifest = json.loads((folder / "sweep.json").read_text())
-        table = (pd.read_parquet(folder / "sweep.parquet") if (folder / "sweep.parquet").exists()
-                 else pd.read_csv(folder / "sweep.csv"))
-        failed_path = folder / "failed.csv"
-        failed = pd.read_csv(failed_path) if failed_path.exists() and failed_path.stat().st_size \
-            else pd.DataFrame(columns=FAILED_COLUMNS)
-        axes = [Axis(a["key"], tuple(a["values"]), a.get("group", "grid"))
-                for a in manifest.get("axes", [])]
-        units = {a["key"]: a.get("unit", "") for a in manifest.get("axes", [])}
-        return cls(table=table, failed=failed, axes=axes, units=units,
-                   runs=manifest.get("runs", 0), manifest=manifest)
+        try:
+            manifest = json.loads(read_text(folder / "sweep.json"))
+            axes = [Axis(str(a["key"]), tuple(a["values"]), str(a.get("group", "grid")))
+                    for a in manifest.get("axes", [])]
+            units = {a.key: str(u.get("unit", "")) for a, u in zip(axes, manifest.get("axes", []))}
+            runs = int(manifest.get("runs", 0))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            raise SweepFolderError(f"{folder / 'sweep.json'}: cannot read: {exc}") from None
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise SweepFolderError(f"{folder / 'sweep.json'}: not a sweep manifest "
+                                   f"(axes need key and values; {type(exc).__name__}: {exc})") from None
+        try:
+            table = (pd.read_parquet(folder / "sweep.parquet") if (folder / "sweep.parquet").exists()
+                     else pd.read_csv(folder / "sweep.csv"))
+            failed_path = folder / "failed.csv"
+            failed = pd.read_csv(failed_path) if failed_path.exists() and failed_path.stat().st_size \
+                else pd.DataFrame(columns=FAILED_COLUMNS)
+        except Exception as exc:  # noqa: BLE001 - pyarrow and pandas raise many kinds
+            raise SweepFolderError(f"{folder}: cannot read the sweep table: {type(exc).__name__}: "
+                                   f"{' '.join(str(exc).split())[:300]}") from None
+        return cls(table=table, failed=failed, axes=axes, units=units, runs=runs, manifest=manifest)
 
 
 def _json_default(v):

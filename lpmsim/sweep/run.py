@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lpmsim.files import read_text
 from lpmsim.results import MIGRATION_COLUMNS, categorize
 from lpmsim.scenario import Scenario, ScenarioError, scenario_from_dict
 from lpmsim.scenario.errors import Problem
@@ -42,7 +43,7 @@ def read_raw(scenario: str | Path | Mapping | Scenario) -> tuple[dict, str]:
         return dict(scenario), str(scenario.get("name", "scenario"))
     path = Path(scenario)
     try:
-        return tomllib.loads(path.read_text()), str(path)
+        return tomllib.loads(read_text(path)), str(path)
     except FileNotFoundError:
         raise ScenarioError([Problem("", f"no such file: {path}")], str(path)) from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
