@@ -62,3 +62,14 @@ def test_run_exit_codes_and_a_safe_default_folder(tmp_path, monkeypatch):
     (tmp_path / "short.toml").write_text(tomli_w.dumps(bad))
     r = CliRunner().invoke(main, ["run", "short.toml", "--no-plot"])
     assert r.exit_code == 1 and "unfinished" in r.output
+
+
+def test_a_run_stops_at_its_event_budget_and_says_so():
+    """Issue 15 class 2: a documented bound on the work a run may do, reported when hit."""
+    from lpmsim import load_scenario, simulate
+
+    res = simulate(load_scenario("scenarios/evacuation.toml", ["max_events=1000"]))
+    m = res.migrations
+    assert res.event_count == 1000
+    assert (m.outcome == "unfinished").sum() > 0 and (m.outcome == "completed").sum() > 0
+    assert m[m.outcome == "unfinished"].reason.str.contains("budget of 1,000 events").all()

@@ -39,7 +39,7 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f'"seed" must be a non-negative integer, got {seed!r}')
     started = time.perf_counter()
-    env = CountingEnvironment()
+    env = CountingEnvironment(scenario.max_events)
     rec = Recorder()
     # Ethernet is full duplex: each link is two directions of its own capacity (the reverse one
     # named NAME~r); MSP pseudo-links (CPU and threads) are shared by both directions
@@ -72,14 +72,19 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
         mig.process = env.process(hmc.migrate(mig))
     Injector(env, network, hmc, {m.id: m for m in migrations}, rec).start(scenario.faults,
                                                                           scenario.background)
-    env.run(until=scenario.horizon)
+    try:
+        env.run(until=scenario.horizon)
+        why = f"still running at the horizon ({scenario.horizon:g} s of simulated time)"
+    except EventBudget:
+        env.events -= 1  # the refused one was not processed
+        why = (f"still running when the run hit its budget of {scenario.max_events:,} events "
+               f"(max_events) at {env.now:g} s")
     for mover in hmc.movers:
         mover.close(env.now)
     for mig in migrations:
         if mig.verdict.outcome is Outcome.PENDING:  # the run ends here, after the HMC
             mig.verdict.outcome = Outcome.UNFINISHED
-            mig.verdict.reason = (f"still running at the horizon ({scenario.horizon:g} s of "
-                                  "simulated time)")
+            mig.verdict.reason = why
             if mig.tally.steady:
                 mig.verdict.reason += f"; {mig.tally.steady}"
     frames = build_frames([record(m, scenario.hypervisor.state_bytes) for m in migrations], rec)
@@ -90,15 +95,23 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
                      wall_s=time.perf_counter() - started, event_count=env.events, **frames)
 
 
-class CountingEnvironment(simpy.Environment):
-    """A SimPy environment that counts the events it processes (for run.json, benchmarks)."""
+class EventBudget(Exception):
+    """The run processed ``max_events`` events (scenario key ``max_events``)."""
 
-    def __init__(self) -> None:
+
+class CountingEnvironment(simpy.Environment):
+    """A SimPy environment that counts the events it processes (for run.json, benchmarks) and
+    stops the run at ``limit`` of them."""
+
+    def __init__(self, limit: int | None = None) -> None:
         super().__init__()
         self.events = 0
+        self.limit = limit
 
     def step(self) -> None:
         self.events += 1
+        if self.limit is not None and self.events > self.limit:
+            raise EventBudget(self.limit)
         super().step()
 
 
