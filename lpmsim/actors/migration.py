@@ -69,6 +69,8 @@ class Tally:
     demand_pages: float = 0.0
     demand_bytes: float = 0.0
     fault_wait_s: float = 0.0
+    stall_s: float = 0.0     # guest seconds lost to missing pages and to syncs that hold it
+    postcopy_stall_s: float = 0.0
     failovers: int = 0
     resent_bytes: float = 0.0
     steady: str = ""         # why pre-copy was found unable to converge, if it was

@@ -31,7 +31,7 @@ import simpy
 from lpmsim.actors.hypervisor import Hypervisor
 from lpmsim.actors.lanes import LaneStream, MoverFailed
 from lpmsim.actors.migration import Migration
-from lpmsim.actors.records import PassRecord, Recorder
+from lpmsim.actors.records import PassRecord, ProgressRecord, Recorder
 from lpmsim.actors.vasi import State
 from lpmsim.kinds import Stage, StopReason
 from lpmsim.memory import PageFluid
@@ -203,18 +203,57 @@ class Mover:
             yield from self.lanes.send(nbytes, None)
         window = env.now - t0
         self.advance(nbytes, t0, wrap=True, stage=Stage.POSTCOPY)
-        faults = demand_faults(self.session.regions, missing, window)
-        page = self.mig.plan.page_wire_bytes
-        rate = nbytes / window if window > 0 else math.inf
-        rtt = self.network.rtt(self.mig.lanes[0].path)
-        self.tally.demand_pages += faults
-        self.tally.demand_requests += faults  # PowerVM: one request per faulted page (assumed)
-        self.tally.demand_bytes += faults * page
-        self.tally.fault_wait_s += faults * (rtt + page / rate)
+        faults = self._guest_during_postcopy(t0, window, nbytes, missing)
         if faults:
             self.recorder.event(env.now, self.mig.id, f"{self.dst.system}.hypervisor",
-                                "demand_paging", f"{faults:.0f} pages")
+                                "demand_paging", f"{faults:.0f} requests")
         self._record_pass(self.tally.passes + 2, Stage.POSTCOPY, demanded=faults)
+
+    def request_stall(self, nbytes: float, window: float) -> float:
+        """Seconds a touch of a missing page stops the guest: the request goes to the source
+        and the page comes back (one round trip over the MSP path), sent ahead of the
+        background stream but behind what the stream already has on the connection (the
+        policy's queued_ahead, else the TCP window of each stream: head-of-line blocking on
+        TCP), drained at the stream's rate."""
+        rate = nbytes / window if window > 0 else math.inf
+        lane = self.mig.lanes[0]
+        queued = self.policy.queued_ahead()
+        if queued is None:
+            queued = lane.streams * self.lanes.tcp_window
+        page = self.mig.plan.page_wire_bytes
+        return self.network.rtt(lane.path) + (min(queued, nbytes) + page) / rate
+
+    def _guest_during_postcopy(self, t0: float, window: float, nbytes: float,
+                               missing: list[float]) -> float:
+        """Tally and record the guest's slowdown over the post-copy window; the requests."""
+        if window <= 0:
+            return 0.0
+        stall = self.request_stall(nbytes, window)
+        pieces = guest_progress(self.session.regions, missing, window, stall)
+        total = float(sum(r.pages * x for r, x in zip(self.session.regions, missing)))
+        requests = min(sum(p[3] for p in pieces), total)  # each missing page comes once
+        lost = sum((b - a) * (1 - g) for a, b, g, _ in pieces)
+        tally, page = self.tally, self.mig.plan.page_wire_bytes
+        # one page per request (QEMU: ram_save_queue_pages of the faulting host page); the
+        # stream continuing from the requested address is what keeps requests few
+        tally.demand_requests += requests
+        tally.demand_pages += requests
+        tally.demand_bytes += requests * page
+        tally.fault_wait_s += lost
+        tally.stall_s += lost
+        tally.postcopy_stall_s += lost
+        for a, b, g, _ in pieces:
+            if g < 1 - 1e-9:
+                self.recorder.progress.append(
+                    ProgressRecord(self.mig.id, Stage.POSTCOPY.value, t0 + a, t0 + b, g))
+        return requests
+
+    def hold_guest(self, start: float, seconds: float) -> None:
+        """A sync (or the setup's first one) holds the guest for ``seconds`` from ``start``."""
+        if seconds > 0 and self.policy.sync_holds_guest:
+            self.tally.stall_s += seconds
+            self.recorder.progress.append(
+                ProgressRecord(self.mig.id, Stage.PRECOPY.value, start, start + seconds, 0.0))
 
     # -- helpers ---------------------------------------------------------------------------
     def advance(self, nbytes: float, since: float, *, wrap: bool,
@@ -310,34 +349,64 @@ class Mover:
                 raise AssertionError(f"{self.mig.id}: region {r.name} sent {sent} < {r.pages}")
 
 
-def demand_faults(regions, missing: list[float], window: float) -> float:
-    """Pages the resumed partition faults in while ``window`` seconds of background stream
-    drain the rest. With shares ``missing[r]`` of region r still on the source, touches at
-    theta_r per page per second fetch missing pages at theta_r x (missing pages ahead of the
-    scan); the scan has a(t) of the address space ahead, and since every page goes once the
-    remaining bytes fall linearly: a(t) x sum_r n_r c_r m_r e^(-theta_r t) = X0 (1 - t/T).
-    The fault count is the integral of the fault rate, by Gauss-Legendre quadrature."""
-    if window <= 0:
-        return 0.0
+def fault_rate(regions, missing: list[float], window: float, t: np.ndarray) -> np.ndarray:
+    """Touches per second, at the nominal pace, of pages still missing at times ``t`` of a
+    post-copy window of ``window`` seconds. With shares ``missing[r]`` of region r still on
+    the source, touches at theta_r per page per second fetch missing pages at theta_r x
+    (missing pages ahead of the scan); the scan has a(t) of the address space ahead, and since
+    every page goes once the remaining bytes fall linearly:
+    a(t) x sum_r n_r c_r m_r e^(-theta_r t) = X0 (1 - t/T)."""
     n = np.array([r.pages for r in regions], dtype=float)
     c = np.array([r.cost for r in regions], dtype=float)
     theta = np.array([r.touch / r.pages if r.pages else 0.0 for r in regions])
     m = np.array(missing, dtype=float)
-    if not (theta * m).any():
-        return 0.0
     x0 = float((n * c * m).sum())
-    if x0 <= 0:
-        return 0.0
-    t = (_NODES + 1) * window / 2
+    if window <= 0 or x0 <= 0 or not (theta * m).any():
+        return np.zeros_like(t, dtype=float)
     # the ratio below is unchanged by a common factor e^(shift t); shifting by the smallest
     # touch rate among the regions still to send keeps a hot region (theta t >> 700) from
     # underflowing every term to 0/0. A free region (cost 0) touched more slowly than that
-    # is held at e^0: its faults are bounded by its missing pages anyway (the min below).
+    # is held at e^0: its faults are bounded by its missing pages anyway (callers clip).
     shift = theta[n * c * m > 0].min()
     decay = np.exp(np.minimum(-np.outer(t, theta - shift), 0.0))   # nodes x regions
-    ahead = x0 * (1 - t / window) / (decay * n * c * m).sum(axis=1)
-    rate = (decay * theta * n * m).sum(axis=1) * ahead
-    return min(float((rate * _WEIGHTS).sum() * window / 2), float((n * m).sum()))
+    ahead = x0 * np.clip(1 - t / window, 0.0, 1.0) / (decay * n * c * m).sum(axis=1)
+    return (decay * theta * n * m).sum(axis=1) * ahead
 
 
-__all__ = ["Mover", "MoverFailed", "demand_faults"]
+def demand_faults(regions, missing: list[float], window: float) -> float:
+    """Pages the resumed partition would fault in at its nominal pace while ``window`` seconds
+    of background stream drain the rest (Gauss-Legendre quadrature of :func:`fault_rate`)."""
+    if window <= 0:
+        return 0.0
+    t = (_NODES + 1) * window / 2
+    total = float(sum(r.pages * x for r, x in zip(regions, missing)))
+    return min(float((fault_rate(regions, missing, window, t) * _WEIGHTS).sum() * window / 2), total)
+
+
+#: Intervals of the guest-progress series over a post-copy window, and nodes per interval.
+PROGRESS_INTERVALS, _SUB = 16, np.polynomial.legendre.leggauss(8)
+
+
+def guest_progress(regions, missing: list[float], window: float,
+                   stall: float) -> list[tuple[float, float, float, float]]:
+    """The guest's pace while pages are missing: each touch of a missing page stops the thread
+    that made it for ``stall`` seconds (the request's round trip and the page's wait behind the
+    stream), so over a nominal second with F such touches it needs 1 + F x stall seconds: it
+    runs at g = 1 / (1 + F stall) of its nominal rate and makes g F requests per second (one
+    thread; a renewal argument in the fluid limit). Returns per interval of the window:
+    (start, end, mean g, requests), by quadrature of the closed-form touch rate, so the figures
+    do not depend on any step size (the intervals only report)."""
+    out = []
+    edges = np.linspace(0.0, window, PROGRESS_INTERVALS + 1)
+    nodes, weights = _SUB
+    for a, b in zip(edges, edges[1:]):
+        t = a + (nodes + 1) * (b - a) / 2
+        f = fault_rate(regions, missing, window, t)
+        g = 1.0 / (1.0 + stall * f)
+        half = (b - a) / 2
+        out.append((float(a), float(b), float((g * weights).sum() / 2),
+                    float((g * f * weights).sum() * half)))
+    return out
+
+
+__all__ = ["Mover", "MoverFailed", "demand_faults", "fault_rate", "guest_progress"]

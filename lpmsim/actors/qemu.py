@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 from collections import deque
 
+from lpmsim.actors.records import ProgressRecord
 from lpmsim.kinds import Stage, StopReason
 
 #: A steady state repeats with a period of up to this many syncs (window quantisation makes
@@ -70,6 +71,7 @@ def precopy_windows(mover):
     setup = pol.setup_time(part.pages)
     tally.setup_s = setup
     if setup:
+        mover.hold_guest(env.now, setup)
         yield env.timeout(setup)
     fluid.fill(env.now)
     tally.syncs = tally.passes = 1
@@ -120,6 +122,7 @@ def precopy_windows(mover):
             clean = False
             cost = pol.sync_time(added)
             if cost:
+                mover.hold_guest(env.now, cost)
                 yield env.timeout(cost)
             mover._record_pass(tally.passes, Stage.PRECOPY)
             tally.syncs += 1
@@ -131,7 +134,7 @@ def precopy_windows(mover):
                     mover._record_pass(tally.passes, Stage.PRECOPY)
                     return StopReason.PASS_LIMIT
                 cycles.append((env.now - last_sync, pending, fluid.sent_bytes, tally.normal_pages,
-                               tally.zero_pages))
+                               tally.zero_pages, tally.stall_s))
                 last_sync = env.now
                 period = _steady(cycles, threshold)
                 if period:
@@ -247,6 +250,7 @@ def _hold_steady(mover, cycles: deque, m: int, threshold: float):
     period = sum(c[0] for c in list(cycles)[-m:])
     per_cycle = last[2] - first[2]
     mover.steady_pages_per_cycle = (last[3] - first[3], last[4] - first[4])
+    mover.steady_stall_per_cycle = last[5] - first[5]  # guest seconds the cycle's syncs hold
     mover.steady_syncs = m
     rate = per_cycle / period
     if not tally.steady:
@@ -278,6 +282,12 @@ def _count(mover, cycles: float, per_cycle: float, elapsed: float) -> None:
     tally.syncs += math.floor(cycles) * mover.steady_syncs
     tally.passes += math.floor(cycles) * mover.steady_syncs
     tally.bytes[Stage.PRECOPY] += cycles * per_cycle
+    if mover.steady_stall_per_cycle > 0 and elapsed > 0:  # the held syncs' stalls, spread
+        held = cycles * mover.steady_stall_per_cycle
+        tally.stall_s += held
+        mover.recorder.progress.append(ProgressRecord(
+            mover.mig.id, Stage.PRECOPY.value, mover.env.now - elapsed, mover.env.now,
+            max(0.0, 1 - held / elapsed)))
     share = mover.steady_pages_per_cycle
     tally.normal_pages += cycles * share[0]
     tally.zero_pages += cycles * share[1]

@@ -38,11 +38,23 @@ class PassRecord:
     zero_pages: float = 0.0  # zero pages sent (QEMU scans all RAM; 9 bytes each)
 
 
+@dataclass(frozen=True)
+class ProgressRecord:
+    """The guest's achieved share of its nominal work over [start, end]; only intervals below
+    1 are recorded (the guest runs at its nominal rate the rest of the time)."""
+    migration: str
+    stage: str       # "precopy" (a sync or setup holds the guest) or "postcopy"
+    start: float
+    end: float
+    progress: float  # achieved / nominal rate, 0..1
+
+
 @dataclass
 class Recorder:
     events: list[EventRecord] = field(default_factory=list)
     phases: list[PhaseRecord] = field(default_factory=list)
     passes: list[PassRecord] = field(default_factory=list)
+    progress: list[ProgressRecord] = field(default_factory=list)
     links: list = field(default_factory=list)  # lpmsim.network.LinkSample
 
     def event(self, time: float, migration: str, actor: str, event: str, detail: str = "") -> None:

@@ -13,7 +13,7 @@ from lpmsim.scenario import Scenario, ScenarioError, scenario_from_dict
 #: Figures a case may publish, and how the simulated value is obtained (see report.simulated).
 KNOWN_MEASURES = ("total_time_s", "downtime_s", "bytes_sent", "pages_sent", "passes", "rounds",
                   "round1_pages", "round1_s", "ram_bytes", "syncs", "zero_pages", "setup_s",
-                  "converged", "postcopy_s")
+                  "converged", "postcopy_s", "demand_requests", "rate_drop", "stall_s")
 
 
 class CaseError(ValueError):
@@ -32,6 +32,8 @@ class Case:
     measured: dict[str, float]
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
     bounds: dict[str, str] = field(default_factory=dict)
+    #: metric -> seconds of the measurement window it was measured over (rate_drop)
+    windows: dict[str, float] = field(default_factory=dict)
     assumptions: dict[str, str] = field(default_factory=dict)
     message_id: str = ""
     published: str = ""
@@ -54,6 +56,7 @@ def load_case(path: str | Path) -> Case:
     measured_raw = dict(raw["measured"])
     ranges = {k: (float(v[0]), float(v[1])) for k, v in measured_raw.pop("range", {}).items()}
     bounds = dict(measured_raw.pop("bound", {}))
+    windows = {k: float(v) for k, v in measured_raw.pop("window", {}).items()}
     try:
         scenario = scenario_from_dict(raw["scenario"], source=f"{path} [scenario]")
     except ScenarioError as exc:
@@ -64,7 +67,7 @@ def load_case(path: str | Path) -> Case:
                 platform=raw.get("platform", scenario.migrations[0].policy.preset),
                 citation=" ".join(raw["citation"].split()), url=raw.get("url", ""), path=path,
                 scenario=scenario, measured={k: float(v) for k, v in measured_raw.items()},
-                ranges=ranges, bounds=bounds, assumptions=dict(raw.get("assumptions", {})),
+                ranges=ranges, bounds=bounds, windows=windows, assumptions=dict(raw.get("assumptions", {})),
                 message_id=raw.get("message_id", ""), published=" ".join(raw.get("published", "").split()),
                 family=raw.get("family", ""), gap=raw.get("gap", ""))
 
@@ -88,8 +91,9 @@ def _shape_problems(raw: dict) -> list[str]:
     if not isinstance(measured, dict):
         return out + [f"measured must be a table of figures, got {measured!r}"]
     ranges, bounds = measured.get("range", {}), measured.get("bound", {})
+    windows = measured.get("window", {})
     for k, v in measured.items():
-        if k in ("range", "bound"):
+        if k in ("range", "bound", "window"):
             continue
         if k not in KNOWN_MEASURES:
             out.append(f"measured.{k}: unknown figure; use one of {', '.join(KNOWN_MEASURES)}")
@@ -101,6 +105,11 @@ def _shape_problems(raw: dict) -> list[str]:
         out += [f"measured.range.{k}: must be [low, high] numbers, got {v!r}"
                 for k, v in ranges.items()
                 if not (isinstance(v, list) and len(v) == 2 and all(map(_number, v)))]
+    if not isinstance(windows, dict):
+        out.append(f"measured.window must be a table of seconds, got {windows!r}")
+    else:
+        out += [f"measured.window.{k}: must be a number of seconds > 0, got {v!r}"
+                for k, v in windows.items() if not (_number(v) and v > 0)]
     if not isinstance(bounds, dict):
         out.append(f"measured.bound must be a table of 'lower' / 'upper', got {bounds!r}")
     else:

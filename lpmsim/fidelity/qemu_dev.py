@@ -170,7 +170,15 @@ def postcopy_case(row: dict) -> dict:
                        "postcopy_s": _f(row, "postcopy_phase_s"),
                        "ram_bytes": _f(row, "ram_transferred"),
                        "syncs": _f(row, "ram_dirty_sync_count"),
-                       "setup_s": _f(row, "setup_time_ms") / 1000}
+                       "setup_s": _f(row, "setup_time_ms") / 1000,
+                       "demand_requests": _f(row, "ram_postcopy_requests"),
+                       "rate_drop": _f(row, "guest_rate_drop_postcopy_pct") / 100,
+                       # the drop is measured over the dirtier's report window, which holds the
+                       # post-copy phase and up to a report interval on each side (README)
+                       "window": {"rate_drop": _f(row, "guest_postcopy_window_s")}}
+    out["assumptions"]["rate_drop"] = (
+        "measured over guest_postcopy_window_s, the dirtier's report window; simulated over a "
+        "window as long, ending half a report interval (0.5 s) after completion")
     return out
 
 

@@ -37,14 +37,42 @@ METRICS: dict[str, tuple[str, Callable[[float], str]]] = {
     "setup_s": ("setup time", fmt_duration),
     "converged": ("converged", lambda v: "yes" if v else "no"),
     "postcopy_s": ("post-copy phase", fmt_duration),
+    "demand_requests": ("demand requests", lambda v: f"{v:,.0f}"),
+    "rate_drop": ("guest rate drop", lambda v: f"{v:.0%}"),
+    "stall_s": ("guest stall", fmt_duration),
 }
 
 COLUMNS = ["case", "family", "platform", "metric", "measured", "simulated", "rel_error", "within",
            "outcome", "note"]
 
 
-def simulated(result: RunResult) -> dict[str, float]:
-    """The figures a case can be compared on, from one run's frames."""
+#: Where a measurement window ends after completion: half of the dirtier's 1-s report interval
+#: (the first report after completion closes it, at a uniformly random phase).
+WINDOW_END_S = 0.5
+
+
+def window_drop(result: RunResult, window: float) -> float:
+    """The share of the guest's nominal work not done over ``window`` seconds ending
+    WINDOW_END_S after completion: its slowed intervals (the progress frame) and the downtime."""
+    m = result.migrations.iloc[0]
+    end = float(m["completed_s"]) + WINDOW_END_S
+    start = end - window
+
+    def overlap(a: float, b: float) -> float:
+        return max(0.0, min(b, end) - max(a, start))
+
+    p = result.progress[result.progress["migration"] == m["migration"]]
+    lost = sum(overlap(a, b) * (1 - g) for a, b, g in
+               zip(p["start_s"].astype(float), p["end_s"].astype(float), p["progress"].astype(float)))
+    if not math.isnan(float(m["suspend_s"])):
+        lost += overlap(float(m["suspend_s"]), float(m["resume_s"]))
+    return lost / window
+
+
+def simulated(result: RunResult, windows: dict[str, float] | None = None) -> dict[str, float]:
+    """The figures a case can be compared on, from one run's frames; ``windows`` gives the
+    measurement window of a figure measured over one (rate_drop)."""
+    windows = windows or {}
     m = result.migrations.iloc[0]
     passes = result.passes[result.passes["migration"] == m["migration"]]
     first = passes[(passes["pass"] == 1) & (passes["stage"] == "precopy")]
@@ -63,12 +91,16 @@ def simulated(result: RunResult) -> dict[str, float]:
         "setup_s": float(m["setup_s"]),
         "converged": 1.0 if m["outcome"] == "completed" else 0.0,
         "postcopy_s": float(m["postcopy_s"]),
+        "demand_requests": float(m["demand_requests"]),
+        "stall_s": float(m["stall_s"]),
+        "rate_drop": (window_drop(result, windows["rate_drop"]) if "rate_drop" in windows
+                      else float(m["rate_drop"])),
         "outcome": m["outcome"],
     }
 
 
 def run_case(case: Case, seed: int | None = None) -> dict[str, float]:
-    return simulated(simulate(case.scenario, seed=seed))
+    return simulated(simulate(case.scenario, seed=seed), case.windows)
 
 
 def run_cases(cases: list[Case], seed: int | None = None) -> dict[str, dict[str, float]]:
@@ -160,9 +192,12 @@ def scatter(frame: pd.DataFrame, path: str | Path | None = None):
     """Measured vs simulated on log axes, one panel per kind of figure, with the y = x line."""
     import matplotlib.pyplot as plt
 
-    groups = {"time (s)": ["total_time_s", "downtime_s", "round1_s", "setup_s", "postcopy_s"],
+    groups = {"time (s)": ["total_time_s", "downtime_s", "round1_s", "setup_s", "postcopy_s",
+                           "stall_s"],
               "bytes": ["bytes_sent", "ram_bytes"],
-              "count": ["pages_sent", "round1_pages", "passes", "rounds", "syncs"]}
+              "count": ["pages_sent", "round1_pages", "passes", "rounds", "syncs",
+                        "demand_requests"],
+              "share": ["rate_drop"]}
     present = {k: v for k, v in groups.items() if frame["metric"].isin(v).any()}
     fig, axes = plt.subplots(1, len(present), figsize=(5 * len(present), 4.6), squeeze=False)
     markers = dict(zip(sorted(frame["metric"].unique()), "osD^v<>pPX*h" * 3))

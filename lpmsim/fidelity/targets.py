@@ -5,7 +5,10 @@ a statistic of the family's errors and a bound:
 
 - ``median`` / ``p90``: of |relative error| of a figure over the family's cases;
 - ``all``: every case right (convergence: converged in reality iff completed in the model);
-- ``band``: the share of cases whose value lies within max(10 ms, 50 %) of the measured one.
+- ``band``: the share of cases whose value lies within max(10 ms, 50 %) of the measured one;
+- ``factor``: the median of |log2(simulated / measured)| (1.0 = within a factor of 2);
+- ``abs_median``: the median of |simulated - measured| (for shares such as the rate drop);
+- ``spearman``: the rank correlation of simulated and measured values (a minimum).
 
 A target the model does not meet yet is a **known gap**: listed in :data:`KNOWN_GAPS` with the
 reason and the value it stands at, shown in the report, and held there by the tests (it may
@@ -17,6 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 
@@ -24,8 +28,8 @@ import pandas as pd
 class Target:
     family: str
     metric: str
-    stat: str      # "median", "p90", "all", "band"
-    bound: float   # max for median/p90; min share for all/band
+    stat: str      # "median", "p90", "all", "band", "factor", "abs_median", "spearman"
+    bound: float   # max for median/p90/factor/abs_median; min for all/band/spearman
 
 
 TARGETS = (
@@ -39,6 +43,9 @@ TARGETS = (
     Target("qemu-dev-postcopy", "postcopy_s", "median", 0.10),
     Target("qemu-dev-postcopy", "postcopy_s", "p90", 0.25),
     Target("qemu-dev-postcopy", "downtime_s", "band", 0.80),
+    Target("qemu-dev-postcopy", "demand_requests", "factor", 1.0),   # within 2x at the median
+    Target("qemu-dev-postcopy", "rate_drop", "abs_median", 0.15),    # 15 percentage points
+    Target("qemu-dev-postcopy", "rate_drop", "spearman", 0.80),
     # published single figures (mailing lists, IBM): total time within 30 % at p90
     Target("published", "total_time_s", "p90", 0.30),
 )
@@ -63,6 +70,14 @@ KNOWN_GAPS: dict[tuple[str, str, str], tuple[float, str]] = {
         "9-23 ms simulated. Their pre-copy sent most of RAM first, and the discard bitmap of "
         "pages re-dirtied after they were sent, which postcopy_start builds and sends inside "
         "the downtime, is not modelled (only the sync and the device state are).")),
+    ("qemu-dev-postcopy", "rate_drop", "spearman"): (0.067, (
+        "the level is right (median |error| 9 points) but not the order: the simulated drops "
+        "span 67-83 %, the measured 69-98 %. At 24 MiB/s (101, 102) and with sequential writes "
+        "(108, 109) the real guest stays stalled through the whole post-copy phase (stall = "
+        "phase), while the model's guest speeds up as the stream fills in its working set. "
+        "The per-request stall is one constant (half a rate window, 50 ms) where the runs show "
+        "6-52 ms (blocktime / requests), and faults of the guest kernel outside the working "
+        "set are not modelled.")),
     ("published", "total_time_s", "p90"): (0.66, (
         "qemu-randwrite-13g (-66 %): the mail gives neither link nor dirty-log semantics; "
         "ibm-1gbe-256g (-29 %): IBM's planning figure, not a measured run.")),
@@ -77,6 +92,16 @@ def statistic(frame: pd.DataFrame, target: Target) -> float:
     if target.stat == "band":
         tol = (rows["measured"] * 0.5).clip(lower=0.010)
         return float(((rows["simulated"] - rows["measured"]).abs() <= tol).mean())
+    if not len(rows):
+        return math.nan
+    sim, meas = rows["simulated"].astype(float), rows["measured"].astype(float)
+    if target.stat == "factor":
+        ok = (sim > 0) & (meas > 0)
+        return float(np.median(np.abs(np.log2(sim[ok] / meas[ok])))) if ok.any() else math.inf
+    if target.stat == "abs_median":
+        return float((sim - meas).abs().median())
+    if target.stat == "spearman":
+        return float(sim.rank().corr(meas.rank())) if len(rows) > 2 else math.nan
     err = rows["rel_error"].abs().dropna()
     if not len(err):
         return math.nan
@@ -86,7 +111,8 @@ def statistic(frame: pd.DataFrame, target: Target) -> float:
 def met(value: float, target: Target) -> bool:
     if math.isnan(value):
         return False
-    return value <= target.bound if target.stat in ("median", "p90") else value >= target.bound
+    upper = ("median", "p90", "factor", "abs_median")
+    return value <= target.bound if target.stat in upper else value >= target.bound
 
 
 def summary(frame: pd.DataFrame) -> pd.DataFrame:

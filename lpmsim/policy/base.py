@@ -36,6 +36,14 @@ class Policy(Protocol):
     #: seconds of device state saved while suspended, beyond the partition state (QEMU's
     #: device sections; 0 for the pass policies)
     device_state: float
+    #: True when a dirty-bitmap sync (and the setup's first one) stops the guest: QEMU under
+    #: TCG, whose vCPU thread runs under the big lock the sync holds
+    #: (migration_bitmap_sync_precopy, ram.c; tcg-accel-ops.c).
+    sync_holds_guest: bool
+    #: bytes already on their way ahead of a demand-paged page on the stream's connection, if
+    #: the policy says (QEMU with a rate limit: half the window's quota); None = the TCP window
+    def queued_ahead(self) -> float | None:
+        """Bytes a demand request waits behind on the single migration connection."""
 
     def precopy_cap(self) -> float | None:
         """A rate limit during pre-copy (bytes/s), lifted at switchover; None = none."""

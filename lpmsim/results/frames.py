@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from lpmsim.actors.migration import MigrationRecord
-from lpmsim.actors.records import EventRecord, PassRecord, PhaseRecord, Recorder
+from lpmsim.actors.records import EventRecord, PassRecord, PhaseRecord, ProgressRecord, Recorder
 from lpmsim.actors.vasi import State
 from lpmsim.kinds import Mode, Outcome, Stage
 
@@ -19,7 +19,7 @@ MIGRATION_COLUMNS = [
     "end_s", "total_time_s", "precopy_s", "downtime_s", "postcopy_s", "bytes_sent",
     "precopy_bytes", "suspended_bytes", "postcopy_bytes", "ram_bytes", "passes", "syncs",
     "normal_pages", "zero_pages", "demand_requests", "demand_pages", "demand_faults",
-    "demand_bytes", "fault_wait_s", "memory_bytes", "touched_bytes",
+    "demand_bytes", "fault_wait_s", "stall_s", "rate_drop", "memory_bytes", "touched_bytes",
     "priority", "admitted_s", "released_s", "src_msp", "dst_msp", "msp_pairs", "abort_entity",
     "failovers", "resent_bytes", "steady",
 ]
@@ -37,6 +37,7 @@ def migration_row(m: MigrationRecord) -> dict:
     start = plan.spec.start
     sent = sum(tally.bytes.values())
     state = 0.0 if math.isnan(t[State.SUSPENDED]) else float(m.state_bytes)
+    postcopy = t[State.COMPLETED] - t[State.RESUMED]
     return {
         "migration": plan.id, "partition": plan.partition.name, "source": plan.source,
         "destination": plan.destination, "mode": plan.mode.value, "policy": plan.policy.name,
@@ -49,7 +50,7 @@ def migration_row(m: MigrationRecord) -> dict:
         "total_time_s": verdict.end - start,
         "precopy_s": t[State.SUSPENDING] - t[State.ENABLED],
         "downtime_s": t[State.RESUMED] - t[State.SUSPENDED],
-        "postcopy_s": t[State.COMPLETED] - t[State.RESUMED],
+        "postcopy_s": postcopy,
         "bytes_sent": sent, "precopy_bytes": tally.bytes[Stage.PRECOPY],
         "suspended_bytes": tally.bytes[Stage.SUSPENDED],
         "postcopy_bytes": tally.bytes[Stage.POSTCOPY], "ram_bytes": sent - state,
@@ -57,7 +58,9 @@ def migration_row(m: MigrationRecord) -> dict:
         "normal_pages": tally.normal_pages, "zero_pages": tally.zero_pages,
         "demand_requests": tally.demand_requests, "demand_pages": tally.demand_pages,
         "demand_faults": tally.demand_pages, "demand_bytes": tally.demand_bytes,
-        "fault_wait_s": tally.fault_wait_s, "memory_bytes": plan.partition.memory,
+        "fault_wait_s": tally.fault_wait_s, "stall_s": tally.stall_s,
+        "rate_drop": (tally.postcopy_stall_s / postcopy if postcopy > 0 else math.nan),
+        "memory_bytes": plan.partition.memory,
         "touched_bytes": plan.partition.sent_pages * plan.partition.page_size,
         "priority": plan.spec.priority, "admitted_s": verdict.admitted, "released_s": m.released,
         "src_msp": m.src_msp, "dst_msp": m.dst_msp, "msp_pairs": ",".join(m.lanes) or None,
@@ -95,6 +98,7 @@ def build_frames(migrations: list[MigrationRecord], rec: Recorder) -> dict[str, 
         "phases": _frame(rec.phases, PhaseRecord).rename(columns=UNITS),
         "passes": _frame(rec.passes, PassRecord).rename(columns=UNITS | {"pass_no": "pass"}),
         "events": _frame(rec.events, EventRecord).rename(columns=UNITS),
+        "progress": _frame(rec.progress, ProgressRecord).rename(columns=UNITS),
         "links": pd.DataFrame([s.__dict__ for s in rec.links],
                               columns=["time", "link", "rate", "capacity", "flows"]
                               ).rename(columns=UNITS | LINK_UNITS),

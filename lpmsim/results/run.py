@@ -16,7 +16,7 @@ from lpmsim.units import fmt_bytes, fmt_duration
 
 JSON_FIELDS = ["migration", "partition", "mode", "policy", "outcome", "total_time_s",
                "downtime_s", "postcopy_s", "bytes_sent", "passes", "stop_reason",
-               "queue_wait_s", "demand_faults"]
+               "queue_wait_s", "demand_faults", "demand_requests", "stall_s", "rate_drop"]
 
 
 @dataclass
@@ -28,11 +28,12 @@ class RunResult:
     passes: pd.DataFrame
     events: pd.DataFrame
     links: pd.DataFrame
+    progress: pd.DataFrame   # the guest's pace where it fell below nominal (see README)
     inventories: dict = field(default_factory=dict)  # "before"/"after" snapshots, if recorded
     wall_s: float = float("nan")   # wall time of the simulation
     event_count: int = 0           # SimPy events processed
 
-    FRAMES = ("migrations", "phases", "passes", "events", "links")
+    FRAMES = ("migrations", "phases", "passes", "events", "links", "progress")
 
     @property
     def makespan(self) -> float:

@@ -1,0 +1,110 @@
+"""The guest's experience (issue 12 items 1, 2, 6): it slows while pages are missing, each
+request costs a round trip and the wait behind the stream, and the figures do not depend on
+how finely the post-copy window is reported."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from builders import lone
+
+import lpmsim.actors.mover as mover
+from lpmsim import scenario_from_dict, simulate
+from lpmsim.memory.regions import Region
+
+HOT = Region("working", 10_000, 4096.0, 0.0, 50_000.0)       # 5 touches per page per second
+COLD = Region("static", 90_000, 4096.0, 0.0, 0.0)
+
+
+def totals(stall: float, missing=(1.0, 1.0), window: float = 2.0):
+    pieces = mover.guest_progress([HOT, COLD], list(missing), window, stall)
+    requests = sum(p[3] for p in pieces)
+    lost = sum((b - a) * (1 - g) for a, b, g, _ in pieces)
+    return pieces, requests, lost
+
+
+def test_progress_is_a_share_and_requests_are_bounded():
+    pieces, requests, lost = totals(0.05)
+    assert all(0 < g <= 1 for _, _, g, _ in pieces)
+    assert 0 < lost < 2.0
+    # while stalled the single thread makes at most one request per stall
+    assert requests <= 2.0 / 0.05 * (1 + 1e-9)
+    assert requests <= mover.demand_faults([HOT, COLD], [1.0, 1.0], 2.0)  # <= full-speed faults
+
+
+def test_no_stall_cost_means_no_slowdown_and_every_fault_a_request():
+    _, requests, lost = totals(0.0)
+    assert lost == 0.0
+    assert requests == pytest.approx(mover.demand_faults([HOT, COLD], [1.0, 1.0], 2.0), rel=1e-6)
+
+
+def test_a_costlier_request_slows_more_and_asks_less():
+    (_, r1, l1), (_, r2, l2) = totals(0.01), totals(0.1)
+    assert l2 > l1 and r2 < r1
+
+
+def test_nothing_missing_nothing_lost():
+    _, requests, lost = totals(0.05, missing=(0.0, 0.0))
+    assert requests == 0 and lost == 0
+
+
+def test_figures_do_not_depend_on_the_report_intervals(monkeypatch):
+    base = totals(0.05)
+    monkeypatch.setattr(mover, "PROGRESS_INTERVALS", 64)
+    fine = totals(0.05)
+    assert fine[1] == pytest.approx(base[1], rel=1e-3)
+    assert fine[2] == pytest.approx(base[2], rel=1e-3)
+
+
+def _busy(latency="1 ms"):
+    return scenario_from_dict(lone(memory="4 GiB", bandwidth="1 GB/s", latency=latency,
+                                   workload={"kind": "uniform", "rate": "20000 pages/s",
+                                             "working_set": "1 GiB", "read_rate": "50000 pages/s"}))
+
+
+def test_postcopy_guest_columns_and_progress_frame():
+    res = simulate(_busy())
+    m = res.migrations.iloc[0]
+    assert m.postcopy_s > 0 and 0 < m.rate_drop <= 1
+    assert m.stall_s == pytest.approx(m.rate_drop * m.postcopy_s, rel=1e-9)
+    assert m.fault_wait_s == pytest.approx(m.stall_s)
+    assert m.stall_s <= m.postcopy_s * (1 + 1e-9)     # never more time lost than elapsed
+    assert 0 < m.demand_requests == m.demand_pages
+    p = res.progress
+    assert len(p) and set(p.stage) == {"postcopy"}
+    assert ((p.progress > 0) & (p.progress <= 1)).all()
+    assert p.start_s.min() == pytest.approx(m.resume_s) and p.end_s.max() == pytest.approx(m.completed_s)
+    lost = ((p.end_s - p.start_s) * (1 - p.progress)).sum()
+    assert lost == pytest.approx(m.stall_s, rel=1e-9)
+
+
+def test_a_shorter_round_trip_shortens_the_brownout():
+    """Here the stream is TCP-bound (window / RTT), so the round trip sets both the request's
+    cost and the stream's pace."""
+    far, near = (simulate(_busy(latency)).migrations.iloc[0] for latency in ("1 ms", "0.1 ms"))
+    assert near.stall_s < far.stall_s and near.postcopy_s < far.postcopy_s
+
+
+def test_qemu_tcg_syncs_hold_the_guest_in_precopy():
+    from lpmsim.fidelity import load_case
+    case = load_case("validation/qemu-dev/pc_run_105.toml")
+    res = simulate(case.scenario)
+    m = res.migrations.iloc[0]
+    pre = res.progress[res.progress.stage == "precopy"]
+    assert len(pre) and (pre.progress == 0).all()
+    held = float((pre.end_s - pre.start_s).sum())
+    assert held >= m.setup_s * (1 - 1e-9)            # the setup sync stops a TCG guest
+    assert m.stall_s == pytest.approx(held + ((res.progress.end_s - res.progress.start_s)
+                                              * (1 - res.progress.progress))[
+        res.progress.stage == "postcopy"].sum(), rel=1e-9)
+    assert not math.isnan(m.rate_drop)
+
+
+def test_kvm_syncs_do_not_hold_the_guest():
+    raw = lone(memory="1 GiB", policy={"preset": "qemu", "accel": "kvm"},
+               workload={"kind": "uniform", "rate": "1000 pages/s", "working_set": "64 MiB"})
+    res = simulate(scenario_from_dict(raw))
+    assert res.migrations.iloc[0].stall_s == 0 and res.progress.empty
+    assert np.isnan(res.migrations.iloc[0].rate_drop)
