@@ -72,7 +72,7 @@ def test_postcopy_guest_columns_and_progress_frame():
     assert m.fault_wait_s == pytest.approx(m.stall_s)
     assert m.stall_s <= m.postcopy_s * (1 + 1e-9)     # never more time lost than elapsed
     assert 0 < m.demand_requests == m.demand_pages
-    p = res.progress
+    p = res.guest
     assert len(p) and set(p.stage) == {"postcopy"}
     assert ((p.progress > 0) & (p.progress <= 1)).all()
     assert p.start_s.min() == pytest.approx(m.resume_s) and p.end_s.max() == pytest.approx(m.completed_s)
@@ -92,13 +92,13 @@ def test_qemu_tcg_syncs_hold_the_guest_in_precopy():
     case = load_case("validation/qemu-dev/pc_run_105.toml")
     res = simulate(case.scenario)
     m = res.migrations.iloc[0]
-    pre = res.progress[res.progress.stage == "precopy"]
+    pre = res.guest[res.guest.stage == "precopy"]
     assert len(pre) and (pre.progress == 0).all()
     held = float((pre.end_s - pre.start_s).sum())
     assert held >= m.setup_s * (1 - 1e-9)            # the setup sync stops a TCG guest
-    assert m.stall_s == pytest.approx(held + ((res.progress.end_s - res.progress.start_s)
-                                              * (1 - res.progress.progress))[
-        res.progress.stage == "postcopy"].sum(), rel=1e-9)
+    assert m.stall_s == pytest.approx(held + ((res.guest.end_s - res.guest.start_s)
+                                              * (1 - res.guest.progress))[
+        res.guest.stage == "postcopy"].sum(), rel=1e-9)
     assert not math.isnan(m.rate_drop)
 
 
@@ -106,5 +106,5 @@ def test_kvm_syncs_do_not_hold_the_guest():
     raw = lone(memory="1 GiB", policy={"preset": "qemu", "accel": "kvm"},
                workload={"kind": "uniform", "rate": "1000 pages/s", "working_set": "64 MiB"})
     res = simulate(scenario_from_dict(raw))
-    assert res.migrations.iloc[0].stall_s == 0 and res.progress.empty
+    assert res.migrations.iloc[0].stall_s == 0 and res.guest.empty
     assert np.isnan(res.migrations.iloc[0].rate_drop)

@@ -31,7 +31,7 @@ import simpy
 from lpmsim.actors.hypervisor import Hypervisor
 from lpmsim.actors.lanes import LaneStream, MoverFailed
 from lpmsim.actors.migration import Migration
-from lpmsim.actors.records import PassRecord, ProgressRecord, Recorder
+from lpmsim.actors.records import GuestRecord, PassRecord, Recorder
 from lpmsim.actors.vasi import State
 from lpmsim.kinds import Stage, StopReason
 from lpmsim.memory import PageFluid
@@ -244,16 +244,16 @@ class Mover:
         tally.postcopy_stall_s += lost
         for a, b, g, _ in pieces:
             if g < 1 - 1e-9:
-                self.recorder.progress.append(
-                    ProgressRecord(self.mig.id, Stage.POSTCOPY.value, t0 + a, t0 + b, g))
+                self.recorder.guest.append(
+                    GuestRecord(self.mig.id, Stage.POSTCOPY.value, t0 + a, t0 + b, g))
         return requests
 
     def hold_guest(self, start: float, seconds: float) -> None:
         """A sync (or the setup's first one) holds the guest for ``seconds`` from ``start``."""
         if seconds > 0 and self.policy.sync_holds_guest:
             self.tally.stall_s += seconds
-            self.recorder.progress.append(
-                ProgressRecord(self.mig.id, Stage.PRECOPY.value, start, start + seconds, 0.0))
+            self.recorder.guest.append(
+                GuestRecord(self.mig.id, Stage.PRECOPY.value, start, start + seconds, 0.0))
 
     # -- helpers ---------------------------------------------------------------------------
     def advance(self, nbytes: float, since: float, *, wrap: bool,

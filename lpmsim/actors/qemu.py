@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from collections import deque
 
-from lpmsim.actors.records import ProgressRecord
+from lpmsim.actors.records import GuestRecord
 from lpmsim.kinds import Stage, StopReason
 
 #: A steady state repeats with a period of up to this many syncs (window quantisation makes
@@ -285,7 +285,7 @@ def _count(mover, cycles: float, per_cycle: float, elapsed: float) -> None:
     if mover.steady_stall_per_cycle > 0 and elapsed > 0:  # the held syncs' stalls, spread
         held = cycles * mover.steady_stall_per_cycle
         tally.stall_s += held
-        mover.recorder.progress.append(ProgressRecord(
+        mover.recorder.guest.append(GuestRecord(
             mover.mig.id, Stage.PRECOPY.value, mover.env.now - elapsed, mover.env.now,
             max(0.0, 1 - held / elapsed)))
     share = mover.steady_pages_per_cycle

@@ -39,7 +39,7 @@ class PassRecord:
 
 
 @dataclass(frozen=True)
-class ProgressRecord:
+class GuestRecord:
     """The guest's achieved share of its nominal work over [start, end]; only intervals below
     1 are recorded (the guest runs at its nominal rate the rest of the time)."""
     migration: str
@@ -54,7 +54,7 @@ class Recorder:
     events: list[EventRecord] = field(default_factory=list)
     phases: list[PhaseRecord] = field(default_factory=list)
     passes: list[PassRecord] = field(default_factory=list)
-    progress: list[ProgressRecord] = field(default_factory=list)
+    guest: list[GuestRecord] = field(default_factory=list)
     links: list = field(default_factory=list)  # lpmsim.network.LinkSample
 
     def event(self, time: float, migration: str, actor: str, event: str, detail: str = "") -> None:

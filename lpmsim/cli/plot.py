@@ -24,7 +24,7 @@ NEEDS = {
     "migrations": (["start_s", "queue_wait_s", "end_s", "precopy_s", "suspend_s", "resume_s",
                     "completed_s"], ["migration", "outcome"]),
     "links": (["time_s", "rate_Bps", "capacity_Bps"], ["link"]),
-    "progress": (["start_s", "end_s", "progress"], ["migration"]),
+    "guest": (["start_s", "end_s", "progress"], ["migration"]),
 }
 
 
@@ -76,7 +76,7 @@ def run_plots(folder: Path, out: Path, window: float | None = None) -> list[Path
                                                  ("migrations", "phases", "passes", "events", "links"))
     if phases is not None and len(phases):
         written.append(out / "timeline.png")
-        plots.timeline(phases, events, path=written[-1], progress=frames.get("progress"))
+        plots.timeline(phases, events, path=written[-1], guest=frames.get("guest"))
     if passes is not None and len(passes):
         for mig in list(dict.fromkeys(passes["migration"]))[:MAX_PAGES_PLOTS]:
             written.append(out / f"pages-{_safe(str(mig))}.png")

@@ -51,7 +51,7 @@ def run(scenario, seed, out, overrides, overlays, as_json, no_plot, save_baselin
             from lpmsim.plots import timeline
             check_target(folder / "timeline.png")
             timeline(result.phases, result.events, path=folder / "timeline.png",
-                     progress=result.progress)
+                     guest=result.guest)
     except OSError as exc:
         fail(f"--out {target}: cannot write the results: {exc.strerror or exc}")
     if save_baseline:

@@ -53,7 +53,7 @@ WINDOW_END_S = 0.5
 
 def window_drop(result: RunResult, window: float) -> float:
     """The share of the guest's nominal work not done over ``window`` seconds ending
-    WINDOW_END_S after completion: its slowed intervals (the progress frame) and the downtime."""
+    WINDOW_END_S after completion: its slowed intervals (the guest frame) and the downtime."""
     m = result.migrations.iloc[0]
     end = float(m["completed_s"]) + WINDOW_END_S
     start = end - window
@@ -61,7 +61,7 @@ def window_drop(result: RunResult, window: float) -> float:
     def overlap(a: float, b: float) -> float:
         return max(0.0, min(b, end) - max(a, start))
 
-    p = result.progress[result.progress["migration"] == m["migration"]]
+    p = result.guest[result.guest["migration"] == m["migration"]]
     lost = sum(overlap(a, b) * (1 - g) for a, b, g in
                zip(p["start_s"].astype(float), p["end_s"].astype(float), p["progress"].astype(float)))
     if not math.isnan(float(m["suspend_s"])):

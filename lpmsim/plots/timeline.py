@@ -14,9 +14,9 @@ STEP_COLOURS = {
 
 
 def timeline(phases: pd.DataFrame, events: pd.DataFrame | None = None, *, ax=None,
-             path: str | Path | None = None, progress: pd.DataFrame | None = None):
+             path: str | Path | None = None, guest: pd.DataFrame | None = None):
     """Draw one bar per phase; returns the Axes (and saves a PNG when ``path`` is given).
-    ``progress`` (the run's progress frame) adds, under each bar, where the guest ran below
+    ``guest`` (the run's guest frame) adds, under each bar, where the guest ran below
     its nominal rate: the darker, the slower (black = stopped)."""
     migrations = list(dict.fromkeys(phases["migration"]))
     if ax is None:
@@ -35,11 +35,11 @@ def timeline(phases: pd.DataFrame, events: pd.DataFrame | None = None, *, ax=Non
             ev = events[(events["event"] == name) & events["migration"].isin(rows)]
             ax.scatter(ev["time_s"], [rows[m] for m in ev["migration"]], marker=marker,
                        color="black", zorder=3, s=18, label=name.lower())
-    if progress is not None and len(progress):
+    if guest is not None and len(guest):
         first = True
-        for mig, start, end, g in zip(progress["migration"], progress["start_s"].astype(float),
-                                      progress["end_s"].astype(float),
-                                      progress["progress"].astype(float)):
+        for mig, start, end, g in zip(guest["migration"], guest["start_s"].astype(float),
+                                      guest["end_s"].astype(float),
+                                      guest["progress"].astype(float)):
             if mig in rows:
                 ax.barh(rows[mig] + 0.38, max(end - start, 0.0), left=start, height=0.14,
                         color="black", alpha=min(1.0, max(0.05, 1 - g)),

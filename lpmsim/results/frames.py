@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from lpmsim.actors.migration import MigrationRecord
-from lpmsim.actors.records import EventRecord, PassRecord, PhaseRecord, ProgressRecord, Recorder
+from lpmsim.actors.records import EventRecord, GuestRecord, PassRecord, PhaseRecord, Recorder
 from lpmsim.actors.vasi import State
 from lpmsim.kinds import Mode, Outcome, Stage
 
@@ -98,7 +98,7 @@ def build_frames(migrations: list[MigrationRecord], rec: Recorder) -> dict[str, 
         "phases": _frame(rec.phases, PhaseRecord).rename(columns=UNITS),
         "passes": _frame(rec.passes, PassRecord).rename(columns=UNITS | {"pass_no": "pass"}),
         "events": _frame(rec.events, EventRecord).rename(columns=UNITS),
-        "progress": _frame(rec.progress, ProgressRecord).rename(columns=UNITS),
+        "guest": _frame(rec.guest, GuestRecord).rename(columns=UNITS),
         "links": pd.DataFrame([s.__dict__ for s in rec.links],
                               columns=["time", "link", "rate", "capacity", "flows"]
                               ).rename(columns=UNITS | LINK_UNITS),

@@ -28,12 +28,12 @@ class RunResult:
     passes: pd.DataFrame
     events: pd.DataFrame
     links: pd.DataFrame
-    progress: pd.DataFrame   # the guest's pace where it fell below nominal (see README)
+    guest: pd.DataFrame      # where the guest ran below its nominal pace (see README)
     inventories: dict = field(default_factory=dict)  # "before"/"after" snapshots, if recorded
     wall_s: float = float("nan")   # wall time of the simulation
     event_count: int = 0           # SimPy events processed
 
-    FRAMES = ("migrations", "phases", "passes", "events", "links", "progress")
+    FRAMES = ("migrations", "phases", "passes", "events", "links", "guest")
 
     @property
     def makespan(self) -> float:
