@@ -8,7 +8,8 @@ import copy
 NO_OVERHEADS = {
     "hmc": {"requirements": 0, "shutdown": 0, "validate": 0, "mapping": 0, "prepare": 0,
             "profiles": 0, "cleanup": 0, "activate": 0, "post": 0},
-    "hypervisor": {"os_poll": 0, "suspend": 0, "state_bytes": 0, "resume": 0},
+    "hypervisor": {"os_poll": 0, "suspend": 0, "state_bytes": 0, "resume": 0,
+                   "state_per_processor": 0, "hpt_ratio": 0},
 }
 
 

@@ -108,3 +108,24 @@ def test_kvm_syncs_do_not_hold_the_guest():
     res = simulate(scenario_from_dict(raw))
     assert res.migrations.iloc[0].stall_s == 0 and res.guest.empty
     assert np.isnan(res.migrations.iloc[0].rate_drop)
+
+
+def _downtime(memory="64 GiB", processors=1.0, rate="20000 pages/s", **hv):
+    raw = lone(memory=memory, bandwidth="1 GB/s",
+               workload={"kind": "uniform", "rate": rate, "working_set": "8 GiB"})
+    raw["partitions"][0]["processors"] = processors
+    raw["hypervisor"].update({"state_bytes": "16 MiB", "state_per_processor": "256 KiB",
+                              "hpt_ratio": 1 / 64} | hv)
+    return simulate(scenario_from_dict(raw)).migrations.iloc[0].downtime_s
+
+
+def test_powervm_downtime_grows_with_the_partition_state():
+    """Issue 12 item 4: suspended state = fixed + per processor + the HPT entries still stale."""
+    base = _downtime()
+    assert _downtime(processors=64) > base                    # 64 processors' state
+    assert _downtime(memory="256 GiB") > base                 # a larger HPT, same stale pages
+    assert _downtime(rate="200000 pages/s") > base            # more stale at the suspend
+    assert _downtime(hpt_ratio=0) < base                      # radix: no HPT
+    # closed form: 1 GB/s, no latency; the state's bytes at the link rate
+    d64 = _downtime(processors=64) - base
+    assert d64 == pytest.approx(63 * 256 * 2**10 / 1e9, rel=1e-6)

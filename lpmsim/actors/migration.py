@@ -71,6 +71,7 @@ class Tally:
     fault_wait_s: float = 0.0
     stall_s: float = 0.0     # guest seconds lost to missing pages and to syncs that hold it
     postcopy_stall_s: float = 0.0
+    state_bytes: float = 0.0  # partition state sent while suspended (Mover.partition_state)
     failovers: int = 0
     resent_bytes: float = 0.0
     steady: str = ""         # why pre-copy was found unable to converge, if it was
@@ -139,7 +140,7 @@ class MigrationRecord:
     state_bytes: float  # partition state sent while suspended (in the suspended bytes)
 
 
-def record(mig: Migration, state_bytes: float = 0.0) -> MigrationRecord:
+def record(mig: Migration) -> MigrationRecord:
     first = mig.lanes[0] if mig.lanes else None
     return MigrationRecord(
         plan=mig.plan, verdict=mig.verdict, tally=mig.tally,
@@ -147,7 +148,7 @@ def record(mig: Migration, state_bytes: float = 0.0) -> MigrationRecord:
         lanes=tuple(lane.name for lane in mig.lanes),
         src_msp=first.src.vios.name if first else None,
         dst_msp=first.dst.vios.name if first else None, released=mig.released,
-        state_bytes=state_bytes if mig.tally.bytes[Stage.SUSPENDED] else 0.0)
+        state_bytes=mig.tally.state_bytes)
 
 
 __all__ = ["Migration", "MigrationRecord", "Plan", "Tally", "Verdict", "record"]

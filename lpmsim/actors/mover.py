@@ -172,8 +172,24 @@ class Mover:
         assert mig.state_sent is not None
         mig.state_sent.succeed()
 
+    def partition_state(self) -> float:
+        """Bytes of partition state that move while suspended: the fixed part, each virtual
+        processor's state, and the hashed page table entries changed since they were last
+        sent. The HPT is pre-copied like memory, with its changed entries re-sent (the rule of
+        QEMU's sPAPR HPT migration, htab_save_iterate / htab_save_complete in hw/ppc/spapr.c;
+        PowerVM's is not public): assumed to change with the pages it maps, so the share left
+        for the suspended stage is the share of pages stale at the suspend."""
+        params, part = self.src.params, self.mig.plan.partition
+        if self.policy.name != "powervm":  # QEMU and Xen send their own device state
+            return params.state_bytes
+        pages = max(1, part.pages)
+        stale = min(1.0, self.fluid.stale(self.env.now) / pages)
+        hpt = params.hpt_ratio * part.memory * stale
+        return params.state_bytes + params.state_per_processor * math.ceil(part.processors) + hpt
+
     def send_state(self):
-        state = self.src.params.state_bytes
+        state = self.partition_state()
+        self.tally.state_bytes = state
         if state:
             yield from self.lanes.send(state, None)
             self.tally.bytes[Stage.SUSPENDED] += state
@@ -316,7 +332,7 @@ class Mover:
     def _record_pass(self, no: int, stage: Stage, demanded: float = 0.0) -> None:
         start, b0, p0, z0 = self._pass
         fluid = self.fluid
-        extra = self.src.params.state_bytes if stage is Stage.SUSPENDED else 0.0
+        extra = self.tally.state_bytes if stage is Stage.SUSPENDED else 0.0
         normal = self._normal_sent()
         self.recorder.passes.append(PassRecord(
             self.mig.id, no, stage.value, start, self.env.now, normal - p0,
@@ -341,7 +357,7 @@ class Mover:
         left = fluid.pending() + fluid.logged(self.env.now)
         if left > 1e-6 * max(1.0, self.session.touched_pages):
             raise AssertionError(f"{self.mig.id}: {left:g} pages stale at COMPLETED")
-        ram = sum(self.tally.bytes.values()) - self.src.params.state_bytes
+        ram = sum(self.tally.bytes.values()) - self.tally.state_bytes
         if not math.isclose(ram, fluid.sent_bytes, rel_tol=1e-9, abs_tol=1e-3):
             raise AssertionError(f"{self.mig.id}: stage bytes {ram} != sent {fluid.sent_bytes}")
         for r, sent in zip(self.session.regions, fluid.sent):

@@ -44,9 +44,17 @@ class Hypervisor(BaseModel):
     os_poll: Duration = 1.0
     #: H_JOIN of all CPUs and ibm,suspend-me: from the OS noticing SUSPENDING to SUSPENDED.
     suspend: Duration = 0.05
-    #: Partition state other than memory pages (CPU, device tree, hypervisor state) sent while
-    #: suspended (assumption; no public figure).
+    #: Partition state other than memory pages (device tree, hypervisor state) sent while
+    #: suspended, fixed part (assumption; no public figure).
     state_bytes: Size = 16 * 2**20
+    #: Architected state per virtual processor (registers, SLB, VPA, dispatch trace log) sent
+    #: while suspended (assumption: 256 KiB; Linux joins every CPU in H_JOIN before
+    #: ibm,suspend-me, mobility.c, so each one's state must move).
+    state_per_processor: Size = 256 * 2**10
+    #: Hashed page table size / maximum memory: 1/64 (IBM Knowledge Center, POWER7 "Memory":
+    #: "the size of the HPT is based on an HPT ratio of 1/64"; later HMCs let a profile choose
+    #: the ratio). 0 for a radix-MMU partition.
+    hpt_ratio: float = Field(default=1 / 64, ge=0, le=1)
     #: From the last state byte arriving to the partition running on the destination.
     resume: Duration = 0.05
     #: Bytes moved per chunk (one SimPy event). "auto": touched memory / 2048, at least 16 MiB,

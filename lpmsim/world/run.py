@@ -87,7 +87,7 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
             mig.verdict.reason = why
             if mig.tally.steady:
                 mig.verdict.reason += f"; {mig.tally.steady}"
-    frames = build_frames([record(m, scenario.hypervisor.state_bytes) for m in migrations], rec)
+    frames = build_frames([record(m) for m in migrations], rec)
     inventories = {"initial": ledger.initial, "final": ledger.inventory,
                    **{mid: {"before": ledger.before[mid], "after": ledger.after.get(mid)}
                       for mid in ledger.before}}
