@@ -14,6 +14,7 @@ import click
 COMMANDS = {
     "run": "Simulate SCENARIO (a TOML file) and report every migration.",
     "validate": "Validate the migrations of SCENARIO like `migrlpar -o v`.",
+    "migrlpar": "Validate or migrate partitions with the HMC's migrlpar syntax.",
     "sweep": "Run SCENARIO over a grid of values, locally or on Dask.",
     "plot": "Draw the figures of a results folder.",
     "check": "Compare a run with a saved timing baseline.",

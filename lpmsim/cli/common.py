@@ -29,14 +29,20 @@ overlay_option = click.option(
     help="A TOML overlay of values to change (e.g. from `lpmsim calibrate`); applied before --set.")
 
 
-def load(path: str, overrides=(), overlays=()) -> Scenario:
-    """Load ``path``; a name that is no file but a shipped scenario (``flagship``) loads that."""
+def resolve(path: str) -> str:
+    """``path``, or the shipped scenario of that name (``flagship``) when no such file exists."""
     from pathlib import Path
 
     from lpmsim.data import scenario_path
 
     if not Path(path).exists() and (shipped := scenario_path(path)) is not None:
-        path = str(shipped)
+        return str(shipped)
+    return path
+
+
+def load(path: str, overrides=(), overlays=()) -> Scenario:
+    """Load ``path`` (or the shipped scenario of that name); exit 2 with every problem."""
+    path = resolve(path)
     try:
         return load_scenario(path, overrides, overlays)
     except ScenarioError as exc:

@@ -33,9 +33,15 @@ def run(scenario, seed, out, overrides, overlays, as_json, no_plot, save_baselin
     Exit code 0 when every migration completed, 1 when any did not (validation failed,
     aborted, stopped, lost or unfinished), 2 for bad input. Results in the --out folder are
     replaced (the summary says so); a baseline only with --force."""
+    execute(load(scenario, overrides, overlays), seed, out, as_json, no_plot, save_baseline, force)
+
+
+def execute(sc, seed=None, out=None, as_json=False, no_plot=False, save_baseline=None,
+            force=False) -> None:
+    """Simulate a loaded scenario and report it as ``lpmsim run`` does (also ``migrlpar -o m``);
+    exits 1 when a migration did not complete."""
     from lpmsim.files import check_target
 
-    sc = load(scenario, overrides, overlays)
     if save_baseline:  # before the run: a refused baseline must not cost a simulation
         try:
             if check_target(save_baseline) and not force:

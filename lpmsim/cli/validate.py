@@ -38,13 +38,27 @@ def validate(scenario, partition, destination, mode, overrides, overlays):
         jobs = [(partition, destination,
                  Mode(mode or ("active" if state == "running" else "inactive")), MigrationOptions())]
     else:
-        jobs = [(m.partition, m.destination, Mode(m.mode), m.options) for m in sc.migrations]
+        jobs = planned_jobs(sc)
         if not jobs:
-            fail(f"{scenario} has no [[migrations]]; give --partition and --destination")
+            fail(f"{scenario} has no [[migrations]] or [[evacuations]]; "
+                 "give --partition and --destination")
+    report(inv, jobs)
+
+
+def planned_jobs(sc) -> list[tuple]:
+    """Every migration the scenario would run, evacuations expanded partition by partition."""
+    return [(m.partition, m.destination, Mode(m.mode), m.options) for m in sc.planned]
+
+
+def report(inv, jobs) -> None:
+    """Validate each job against ``inv`` as it is, print the findings; exit 0 when all would
+    migrate, 1 otherwise. (Each is validated alone, as `migrlpar -o v` does one at a time.)"""
     ok = True
     for name, dest, how, opts in jobs:
         v = check_migration(inv, name, dest, how, **opts.kwargs())
         click.echo(format_validation(v))
         click.echo()
         ok = ok and v.would_migrate
+    click.echo(f"{len(jobs)} migration(s) validated: "
+               f"{'all would migrate' if ok else 'at least one would not'}")
     raise SystemExit(0 if ok else EXIT_NO)

@@ -36,16 +36,20 @@ def load_scenario(path: str | Path, overrides: Iterable[Assignment] = (),
     """Read a scenario file, apply overlay files then ``--set`` style overrides (in that order),
     and validate everything at once."""
     overrides = [a for o in overlays for a in load_overlay(o)] + list(overrides)
+    return scenario_from_dict(read_raw(path), overrides, source=str(path))
+
+
+def read_raw(path: str | Path) -> dict:
+    """A scenario file's tables, unvalidated; ScenarioError naming the file if unreadable."""
     path = Path(path)
     try:
-        raw = tomllib.loads(read_text(path))
+        return tomllib.loads(read_text(path))
     except FileNotFoundError:
         raise ScenarioError([Problem("", f"no such file: {path}")], str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem("", f"cannot read {path}: {exc}")], str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([Problem("", f"not valid TOML: {exc}")], str(path)) from None
-    return scenario_from_dict(raw, overrides, source=str(path))
 
 
 def scenario_from_dict(raw: dict, overrides: Iterable[Assignment] = (), source: str = "scenario") -> Scenario:
