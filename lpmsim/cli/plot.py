@@ -25,6 +25,7 @@ NEEDS = {
                     "completed_s"], ["migration", "outcome"]),
     "links": (["time_s", "rate_Bps", "capacity_Bps"], ["link"]),
     "guest": (["start_s", "end_s", "progress"], ["migration"]),
+    "progress": (["time_s", "bytes_transmitted", "bytes_remaining"], ["migration", "state"]),
 }
 
 
@@ -81,6 +82,10 @@ def run_plots(folder: Path, out: Path, window: float | None = None) -> list[Path
         for mig in list(dict.fromkeys(passes["migration"]))[:MAX_PAGES_PLOTS]:
             written.append(out / f"pages-{_safe(str(mig))}.png")
             plots.pages(passes, str(mig), path=written[-1])
+    prog = frames.get("progress")
+    if prog is not None and len(prog):
+        written.append(out / "progress.png")
+        plots.progress(prog, stacked=prog["migration"].nunique() > 1, path=written[-1])
     if migrations is not None and len(migrations):
         written.append(out / "evacuation.png")
         plots.evacuation(migrations, links, phases, window=window, path=written[-1])

@@ -27,17 +27,55 @@ from lpmsim.world import simulate
 @click.option("--save-baseline", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Also write the timings as a baseline for `lpmsim check`.")
 @click.option("--force", is_flag=True, help="Replace an existing --save-baseline FILE.")
-def run(scenario, seed, out, overrides, overlays, as_json, no_plot, save_baseline, force):
+@click.option("--progress", "every", default=None, metavar="DURATION", is_flag=False,
+              flag_value="auto",
+              help="Print lslparmigr-style progress every DURATION of simulated time "
+                   "('--progress' alone: 20 rows over the run).")
+def run(scenario, seed, out, overrides, overlays, as_json, no_plot, save_baseline, force, every):
     """Simulate SCENARIO (a TOML file) and report every migration.
 
     Exit code 0 when every migration completed, 1 when any did not (validation failed,
     aborted, stopped, lost or unfinished), 2 for bad input. Results in the --out folder are
     replaced (the summary says so); a baseline only with --force."""
-    execute(load(scenario, overrides, overlays), seed, out, as_json, no_plot, save_baseline, force)
+    step = None
+    if every not in (None, "auto"):
+        from lpmsim.units import UnitError, parse_duration
+        try:
+            step = parse_duration(every)
+        except UnitError as exc:
+            fail(f"--progress: {exc}")
+        if not step > 0:
+            fail("--progress: the interval must be > 0")
+    execute(load(scenario, overrides, overlays), seed, out, as_json, no_plot, save_baseline, force,
+            progress=None if every is None else (step or "auto"))
+
+
+def print_progress(result, every) -> None:
+    """lslparmigr -r lpar lines at each interval of simulated time (after the run: the engine
+    jumps between decisions, so this is the table an HMC user would have seen, replayed)."""
+    from lpmsim.results.progress import table_at
+    from lpmsim.units import fmt_bytes, fmt_duration
+
+    frame = result.progress
+    if frame.empty:
+        return
+    start, end = float(frame["time_s"].min()), float(frame["time_s"].max())
+    step = every if every != "auto" else max((end - start) / 20, 1e-9)
+    count = min(int((end - start) / step) + 1, 10_000)
+    for i in range(count + 1):
+        t = min(start + i * step, end)
+        click.echo(f"-- {fmt_duration(t)}")
+        for r in table_at(frame, t).to_dict("records"):
+            click.echo(f"name={r['migration']},migration_state={r['state']},"
+                       f"bytes_transmitted={r['bytes_transmitted']:.0f},"
+                       f"bytes_remaining={r['bytes_remaining']:.0f}"
+                       f"  ({fmt_bytes(r['bytes_remaining'])} left)")
+        if t >= end:
+            break
 
 
 def execute(sc, seed=None, out=None, as_json=False, no_plot=False, save_baseline=None,
-            force=False) -> None:
+            force=False, progress=None) -> None:
     """Simulate a loaded scenario and report it as ``lpmsim run`` does (also ``migrlpar -o m``);
     exits 1 when a migration did not complete."""
     from lpmsim.files import check_target
@@ -66,6 +104,8 @@ def execute(sc, seed=None, out=None, as_json=False, no_plot=False, save_baseline
             write_baseline(result, save_baseline, force=True)
         except OSError as exc:
             fail(f"--save-baseline {save_baseline}: cannot write: {exc.strerror or exc}")
+    if progress is not None and not as_json:
+        print_progress(result, progress)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
     else:

@@ -12,6 +12,7 @@ from lpmsim.actors.migration import MigrationRecord
 from lpmsim.actors.records import EventRecord, GuestRecord, PassRecord, PhaseRecord, Recorder
 from lpmsim.actors.vasi import State
 from lpmsim.kinds import Mode, Outcome, Stage
+from lpmsim.results.progress import progress_frame
 
 MIGRATION_COLUMNS = [
     "migration", "partition", "source", "destination", "mode", "policy", "outcome", "reason",
@@ -110,4 +111,6 @@ def build_frames(migrations: list[MigrationRecord], rec: Recorder) -> dict[str, 
     frames["phases"]["duration_s"] = frames["phases"]["end_s"] - frames["phases"]["start_s"]
     frames["phases"] = frames["phases"].sort_values(["migration", "step"], kind="stable",
                                                     ignore_index=True)
+    frames["progress"] = progress_frame(table, frames["phases"], frames["passes"],
+                                        {m.plan.id: float(m.plan.page_wire_bytes) for m in migrations})
     return frames

@@ -29,11 +29,12 @@ class RunResult:
     events: pd.DataFrame
     links: pd.DataFrame
     guest: pd.DataFrame      # where the guest ran below its nominal pace (see README)
+    progress: pd.DataFrame   # lslparmigr-style state and bytes over time
     inventories: dict = field(default_factory=dict)  # "before"/"after" snapshots, if recorded
     wall_s: float = float("nan")   # wall time of the simulation
     event_count: int = 0           # SimPy events processed
 
-    FRAMES = ("migrations", "phases", "passes", "events", "links", "guest")
+    FRAMES = ("migrations", "phases", "passes", "events", "links", "guest", "progress")
 
     @property
     def makespan(self) -> float:
