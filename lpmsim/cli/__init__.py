@@ -20,7 +20,10 @@ COMMANDS = {
     "check": "Compare a run with a saved timing baseline.",
     "fidelity": "Compare the simulator with measured migrations.",
     "calibrate": "Fit parameters to observed migration times.",
+    "import": "Build a scenario from saved HMC and VIOS command output.",
 }
+#: command -> module and attribute when the command's name is a Python keyword
+MODULES = {"import": "import_"}
 
 
 class LazyGroup(click.Group):
@@ -34,7 +37,8 @@ class LazyGroup(click.Group):
             return None
         if ctx.resilient_parsing or _listing(ctx):
             return click.Command(cmd_name, help=COMMANDS[cmd_name], short_help=COMMANDS[cmd_name])
-        return getattr(importlib.import_module(f"lpmsim.cli.{cmd_name}"), cmd_name)
+        module = MODULES.get(cmd_name, cmd_name)
+        return getattr(importlib.import_module(f"lpmsim.cli.{module}"), module)
 
 
 def _listing(ctx: click.Context) -> bool:
