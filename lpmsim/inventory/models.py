@@ -24,6 +24,16 @@ from lpmsim.units import Rate
 #: Processor compatibility modes of a POWER10 server (IBM docs, S39); "default" lets the
 #: hypervisor pick the highest mode the operating system supports.
 POWER10_MODES = ("default", "POWER8", "POWER9_base", "POWER9", "POWER10")
+#: Processor compatibility modes a server of each generation supports, so the modes a partition
+#: may keep when it moves there (IBM "Processor compatibility modes", S39, for POWER7-POWER9;
+#: POWER10 and Power11 from IBM's Power10/Power11 documentation of the same topic; each
+#: generation keeps the two or three before it).
+GENERATION_MODES = {
+    "POWER8": ("default", "POWER6", "POWER6+", "POWER7", "POWER8"),
+    "POWER9": ("default", "POWER7", "POWER8", "POWER9_base", "POWER9"),
+    "POWER10": POWER10_MODES,
+    "Power11": ("default", "POWER9_base", "POWER9", "POWER10", "Power11"),
+}
 
 
 class ManagedSystem(BaseModel):
@@ -44,7 +54,16 @@ class ManagedSystem(BaseModel):
     #: Logical memory block size; it must be equal on both sides (S3). 256 MB is the default
     #: above 32 GB of memory (S40).
     lmb_size: Size = 256 * 2**20
+    #: The processor generation; when given, it sets the default of proc_compat_modes.
+    processor: Literal["POWER8", "POWER9", "POWER10", "Power11"] | None = None
     proc_compat_modes: tuple[str, ...] = POWER10_MODES
+    #: The system's trusted system key (vTPM): a partition with a vTPM moves only to a system
+    #: with the same key (IBM, "Virtual Trusted Platform Module"; assumption from its rule).
+    trusted_system_key: str = ""
+    #: Shared processor pools by name ("DefaultPool" always exists, pool 0).
+    shared_proc_pools: tuple[str, ...] = ("DefaultPool",)
+    #: SR-IOV physical ports in shared mode, which can back a vNIC server on a VIOS.
+    sriov_shared_ports: int = Field(default=0, ge=0)
     firmware: str = ""
     #: Firmware levels of another system this one can migrate with (IBM's firmware support
     #: matrix, S12); empty: any.
@@ -58,6 +77,15 @@ class ManagedSystem(BaseModel):
     #: for a migration between systems of two HMCs (S3, S23). "" means the one HMC.
     hmc: str = ""
     remote_hmcs: tuple[str, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _generation_modes(cls, data):
+        """``processor = "POWER9"`` sets the modes the server supports, unless given."""
+        if isinstance(data, dict) and data.get("processor") in GENERATION_MODES \
+                and "proc_compat_modes" not in data:
+            data = data | {"proc_compat_modes": GENERATION_MODES[data["processor"]]}
+        return data
 
     @model_validator(mode="after")
     def _reserved(self):
@@ -194,6 +222,25 @@ class Partition(BaseModel):
     #: Current (effective) and preferred processor compatibility modes (S39).
     proc_compat_mode: str = "default"
     preferred_proc_compat_mode: str = "default"
+    #: Resources that block or change LPM (issue 14; sources in lpmsim.validation.checks):
+    #: SR-IOV logical ports assigned to the partition directly, and the migratable ones (with
+    #: a vNIC or virtual Ethernet backup device: Hybrid Network Virtualization).
+    sriov_logical_ports: int = Field(default=0, ge=0)
+    migratable_sriov_ports: int = Field(default=0, ge=0)
+    #: vNIC client adapters (their server side needs a VIOS and an SR-IOV port in shared mode).
+    vnic_adapters: int = Field(default=0, ge=0)
+    #: Barrier-synchronization register arrays (dedicated-processor partitions only).
+    bsr_arrays: int = Field(default=0, ge=0)
+    #: Host Ethernet Adapter logical ports, and whether each is in an EtherChannel with a
+    #: virtual Ethernet backup (the configuration AIX supports for LPM).
+    hea_ports: int = Field(default=0, ge=0)
+    hea_etherchannel_backup: bool = False
+    #: Virtual Trusted Platform Module enabled.
+    vtpm: bool = False
+    #: Client virtual serial adapters beyond the two reserved ones (slots 0 and 1).
+    virtual_serial_slots: tuple[int, ...] = ()
+    #: The shared processor pool it runs in (shared-processor partitions).
+    shared_proc_pool: str = "DefaultPool"
     #: "shared": an Active Memory Sharing partition, paged by a paging VIOS.
     mem_mode: Literal["ded", "shared"] = "ded"
     #: 16 GB huge pages; they block active migration (S24).

@@ -102,6 +102,65 @@ def check_partition_resources(c: Context) -> list[Finding]:
     return out
 
 
+def check_special_resources(c: Context) -> list[Finding]:
+    """Resources that block active migration or need something of the destination (issue 14):
+
+    - SR-IOV logical ports assigned directly cannot move; a *migratable* logical port (Hybrid
+      Network Virtualization, a vNIC or virtual Ethernet backup) can (IBM community, "Hybrid
+      Network Virtualisation", 2025; migrlpar --migsriov, S25). A vNIC needs a VIOS and an SR-IOV
+      port in shared mode on the destination to host its server side.
+    - BSR arrays: "For a logical partition to participate in active partition mobility, it
+      cannot use BSR arrays"; inactive is allowed (IBM POWER8 docs, p8hc3_hmcprepbsr).
+    - HEA: LPM needs each Host Ethernet Adapter port in an EtherChannel with a virtual Ethernet
+      backup (AIX 7.3, "Requirements for Live Partition Mobility with HEA", S34).
+    - vTPM: the destination must hold the same trusted system key (IBM, "Virtual Trusted
+      Platform Module"; not in our stored sources, the rule as IBM states it).
+    - Virtual serial adapters other than the two reserved ones block active migration
+      (SG24-7460, the mobile partition's requirements).
+    - The shared processor pool must exist on the destination (migrlpar shared_proc_pool_name,
+      REST SharedProcPoolName, S27).
+    """
+    p, d = c.part, c.dst
+    out = []
+    if p.sriov_logical_ports:
+        out.append(c.by_mode(
+            "SRIOV_LOGICAL_PORT", p.name,
+            f"{p.name} has {p.sriov_logical_ports} SR-IOV logical port(s) assigned directly; "
+            "make them migratable (a vNIC or virtual Ethernet backup) or use a vNIC." if c.active
+            else f"{p.name}'s {p.sriov_logical_ports} SR-IOV logical port(s) stay behind."))
+    vnic_ports = p.vnic_adapters + p.migratable_sriov_ports
+    if vnic_ports and c.active:
+        hosts = [v for v in c.inv.vios if v.system == d.name]
+        if not hosts or not d.sriov_shared_ports:
+            out.append(error("VNIC_BACKING_DEVICE", p.name,
+                             f"{d.name} has no VIOS with an SR-IOV port in shared mode to back "
+                             f"{p.name}'s {vnic_ports} vNIC / migratable port(s)."))
+    if p.bsr_arrays:
+        out.append(c.by_mode(
+            "BSR_ARRAYS", p.name,
+            f"{p.name} uses {p.bsr_arrays} barrier-synchronization register array(s): set them "
+            "to 0 in its profile and restart it to migrate it active." if c.active else
+            f"{p.name} uses BSR arrays; {d.name} may not offer them at the next activation."))
+    if p.hea_ports and c.active and not p.hea_etherchannel_backup:
+        out.append(error("HEA_PORT", p.name,
+                         f"{p.name} has {p.hea_ports} Host Ethernet Adapter port(s) that are not "
+                         "in an EtherChannel with a virtual Ethernet backup adapter."))
+    if p.vtpm and c.src.trusted_system_key != d.trusted_system_key:
+        out.append(error("VTPM_KEY", p.name,
+                         f"{p.name} has a virtual TPM and {d.name}'s trusted system key differs "
+                         f"from {c.src.name}'s."))
+    if p.virtual_serial_slots and c.active:
+        slots = ", ".join(map(str, p.virtual_serial_slots))
+        out.append(error("VIRTUAL_SERIAL", p.name,
+                         f"{p.name} has virtual serial adapter(s) in slot(s) {slots}; only the "
+                         "two reserved ones (0 and 1) may move."))
+    if p.shared_proc_pool not in d.shared_proc_pools:
+        out.append(error("SHARED_PROC_POOL", p.name,
+                         f"{d.name} has no shared processor pool {p.shared_proc_pool!r} "
+                         f"(it has {', '.join(d.shared_proc_pools)})."))
+    return out
+
+
 def check_systems(c: Context) -> list[Finding]:
     s, d = c.src, c.dst
     out = [error("NOT_MOBILITY_CAPABLE", x.name, f"{x.name} is not capable of partition mobility.")
@@ -174,5 +233,5 @@ def check_conflicts(c: Context) -> list[Finding]:
     return out
 
 
-SYSTEM_CHECKS = (check_state, check_partition_resources, check_systems,
+SYSTEM_CHECKS = (check_state, check_partition_resources, check_special_resources, check_systems,
                  check_destination_resources, check_migration_counts, check_conflicts)
