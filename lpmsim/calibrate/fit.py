@@ -213,7 +213,7 @@ def throughput_estimate(obs: list[Observation]) -> float | None:
     HMC steps add, so 1 / slope estimates the bottleneck (MSP or link) without any simulation.
     None with fewer than two distinct sizes or a non-positive slope."""
     use_sent = all(o.bytes_sent for o in obs)
-    x = np.array([float(o.bytes_sent if use_sent else o.memory) for o in obs])
+    x = np.array([float((o.bytes_sent or 0.0) if use_sent else o.memory) for o in obs])
     y = np.array([o.total_time for o in obs])
     if len(set(x)) < 2:
         return None
