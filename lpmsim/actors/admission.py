@@ -34,6 +34,7 @@ import simpy
 from lpmsim.actors.causes import Aborted, Failure
 from lpmsim.actors.migration import Migration
 from lpmsim.actors.vasi import Entity
+from lpmsim.inventory.networks import connected
 from lpmsim.kinds import FailureKind
 from lpmsim.network import tcp_cap
 
@@ -123,6 +124,11 @@ class Admission:
             if pool and not any(m.up for m in pool):
                 problems.append(f"no mover service partition of the {side} system {system} is "
                                 "available")
+            if pool and not connected([m.vios for m in pool], [v.vios for v in self._pool(
+                    mig.plan.destination if side == "source" else mig.plan.source,
+                    mig.plan.spec.dest_msp if side == "source" else mig.plan.spec.source_msp)]):
+                problems.append(f"no mover service partition of the {side} system {system} "
+                                "shares a network (a link) with one of the other side")
             if mig.plan.spec.redundant_msps == 1 and have < 2:
                 problems.append(f"redundant MSPs required (--redundantmsps 1) but the {side} "
                                 f"system {system} has {have} mover service partition(s) to use")
@@ -146,25 +152,34 @@ class Admission:
             return None
         if mig.plan.mode != "active":
             return []
-        src = self._free(mig.plan.source, mig.plan.spec.source_msp)
-        dst = self._free(mig.plan.destination, mig.plan.spec.dest_msp)
-        need = 2 if mig.plan.spec.redundant_msps == 1 else 1
-        want = 2 if mig.plan.spec.redundant_msps else 1
-        if len(src) < need or len(dst) < need or not src or not dst:
+        spec = mig.plan.spec
+        src = self._free(mig.plan.source, spec.source_msp)
+        dst = self._free(mig.plan.destination, spec.dest_msp)
+        need = 2 if spec.redundant_msps == 1 else 1
+        want = 2 if spec.redundant_msps else 1
+        chosen: list = []
+        by_vios = {m.vios.name: m for m in (*src, *dst)}
+        for s, d, path in connected([m.vios for m in src], [m.vios for m in dst],
+                                    spec.source_msp_ipaddr, spec.dest_msp_ipaddr):
+            if len(chosen) < want and all(s.name != a and d.name != b for a, b, _ in chosen):
+                chosen.append((s.name, d.name, path))  # disjoint pairs over common networks
+        if len(chosen) < need:
             return None
-        n = min(want, len(src), len(dst))
-        return [self.lane(s, d) for s, d in zip(src[:n], dst[:n])]
+        return [self.lane(by_vios[a], by_vios[b], path) for a, b, path in chosen]
+
+    def _pool(self, system: str, named: str | None) -> list:
+        return [self.msps[named]] if named in self.msps else self.by_system.get(system, [])
 
     def _free(self, system: str, named: str | None) -> list:
-        pool = [self.msps[named]] if named else self.by_system.get(system, [])
+        pool = self._pool(system, named)
         free = [m for m in pool if m.up and m.slots.count < m.slots.capacity]
         return sorted(free, key=lambda m: (m.slots.count, m.vios.name))
 
-    def lane(self, src, dst) -> Lane:
-        from lpmsim.actors.msp import directed_path
+    def lane(self, src, dst, route: tuple[str, ...]) -> Lane:
+        from lpmsim.actors.msp import directed
 
         levels = self.mover.levels
-        path = (src.cpu_link, *directed_path(src.vios, dst.vios), dst.cpu_link)
+        path = (src.cpu_link, *directed(route, src.vios, dst.vios), dst.cpu_link)
         streams = min(levels.threads[src.vios.concurrency_lvl - 1],
                       levels.threads[dst.vios.concurrency_lvl - 1])
         cap = min(src.vios.msp_throughput * levels.share[src.vios.concurrency_lvl - 1],

@@ -51,20 +51,12 @@ def reverse(link: str) -> str:
     return link[:-len(REVERSE)] if link.endswith(REVERSE) else link + REVERSE
 
 
-def directed_path(src: Vios, dst: Vios) -> tuple[str, ...]:
-    """:func:`msp_path` with each link in the direction of the stream: forward from the system
-    whose name sorts first, reverse the other way (so two migrations in opposite directions
-    never share a direction; an assumption for links shared by more than two systems)."""
-    path = msp_path(src, dst)
+def directed(path: tuple[str, ...], src: Vios, dst: Vios) -> tuple[str, ...]:
+    """``path`` (:func:`lpmsim.inventory.networks.msp_path`) with each link in the direction of
+    the stream: forward from the system whose name sorts first, reverse the other way (so two
+    migrations in opposite directions never share a direction; an assumption for links shared
+    by more than two systems)."""
     return path if src.system <= dst.system else tuple(reverse(name) for name in path)
 
 
-def msp_path(src: Vios, dst: Vios) -> tuple[str, ...]:
-    """The links a stream from ``src`` to ``dst`` crosses: the source VIOS's links outwards,
-    then the destination's inwards; a link both name (a shared switch) is crossed once."""
-    path = list(src.links)
-    path += [name for name in reversed(dst.links) if name not in path]
-    return tuple(path)
-
-
-__all__ = ["REVERSE", "Msp", "cpu_link", "directed_path", "msp_path", "reverse"]
+__all__ = ["REVERSE", "Msp", "cpu_link", "directed", "reverse"]

@@ -4,7 +4,7 @@ asked, turned into the scenario's ``[[migrations]]`` (or an ``[[evacuations]]`` 
 scenario by hand.
 
 Supported: ``-o v|m``, ``-m``, ``-t``, ``-p`` / ``--id`` / ``--all``, ``--redundantmsps``,
-``--mpio``, ``--vlanbridge``, and in ``-i`` / ``-f``: ``source_msp_name``, ``dest_msp_name``,
+``--mpio``, ``--vlanbridge``, and in ``-i`` / ``-f``: ``source_msp_name``, ``dest_msp_name``, ``source_msp_ipaddr``, ``dest_msp_ipaddr``,
 ``virtual_scsi_mappings`` (``slot/vios/[vios_id]/[vios_slot]``, comma-separated),
 ``virtual_fc_mappings`` (``slot/vios/[vios_id]/[vios_slot]/[port]``), ``dest_lpar_id``.
 """
@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from lpmsim.hmc.format import FormatError, items, parse_line, unset
 
-KNOWN = ("source_msp_name", "dest_msp_name", "virtual_scsi_mappings", "virtual_fc_mappings",
-         "dest_lpar_id")
+KNOWN = ("source_msp_name", "dest_msp_name", "source_msp_ipaddr", "dest_msp_ipaddr",
+         "virtual_scsi_mappings", "virtual_fc_mappings", "dest_lpar_id")
 
 
 class MigrlparError(ValueError):
@@ -144,7 +144,9 @@ def apply_request(raw: dict, req: Request) -> dict:
     for p in chosen:
         m: dict = {"partition": p["name"], "destination": req.destination,
                    "mode": "active" if p.get("state", "running") == "running" else "inactive"}
-        for key, attr in (("source_msp", "source_msp_name"), ("dest_msp", "dest_msp_name")):
+        for key, attr in (("source_msp", "source_msp_name"), ("dest_msp", "dest_msp_name"),
+                          ("source_msp_ipaddr", "source_msp_ipaddr"),
+                          ("dest_msp_ipaddr", "dest_msp_ipaddr")):
             if not unset(data.get(attr)):
                 m[key] = data[attr]
         if options:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from lpmsim.inventory.types import STRICT, Size
 
-__all__ = ["FcPort", "PagingDevice", "Sea", "ServerAdapter"]
+__all__ = ["FcPort", "Interface", "PagingDevice", "Sea", "ServerAdapter"]
 
 
 class FcPort(BaseModel):
@@ -29,6 +29,16 @@ class FcPort(BaseModel):
     name: str
     fabric: str = ""
     npiv: bool = Field(default=True, description="NPIV capable and enabled")
+
+
+class Interface(BaseModel):
+    """A VIOS network interface an MSP can move memory over (``migrlpar -i source_msp_ipaddr``
+    picks one by its address, S18): the links behind it, from the VIOS outwards."""
+
+    model_config = STRICT
+    name: str
+    ip: str = ""
+    links: tuple[str, ...] = ()
 
 
 class Sea(BaseModel):

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, model_validator
 from lpmsim.inventory.adapters import (
     Profile, VirtualEthAdapter, VirtualFcAdapter, VirtualScsiAdapter,
 )
-from lpmsim.inventory.hosting import FcPort, PagingDevice, Sea
+from lpmsim.inventory.hosting import FcPort, Interface, PagingDevice, Sea
 from lpmsim.inventory.types import (
     STRICT, Bandwidth, Duration, Fraction, PortionField, Portion, Size, WriteRate,
 )
@@ -140,6 +140,9 @@ class Vios(BaseModel):
     msp_throughput: Bandwidth = Field(default=2.0e9, gt=0)
     #: The links this VIOS's MSP traffic crosses, in order from the VIOS outwards.
     links: tuple[str, ...] = ()
+    #: Its LPM interfaces, each with the links behind it; none given: one interface over
+    #: ``links``. Two MSPs pair only over interfaces that share a link (a common network).
+    interfaces: tuple[Interface, ...] = ()
     #: vioslpm0 attributes (S9, S10): concurrent LPM operations and resources per operation.
     cfg_msp_lpm_ops: int = Field(default=8, ge=1, le=8)
     concurrency_lvl: int = Field(default=4, ge=1, le=5)
@@ -159,6 +162,9 @@ class Vios(BaseModel):
     seas: tuple[Sea, ...] = ()
     #: Paging devices it serves to the system's shared memory pool (a paging VIOS).
     paging_devices: tuple[PagingDevice, ...] = ()
+
+    def lpm_interfaces(self) -> tuple[Interface, ...]:
+        return self.interfaces or (Interface(name="", links=self.links),)
 
     def fc_port(self, name: str) -> FcPort | None:
         return next((p for p in self.fc_ports if p.name == name), None)

@@ -82,6 +82,9 @@ class MigrationSpec(BaseModel):
     #: pair with free slots and the least load when it admits the migration.
     source_msp: str | None = None
     dest_msp: str | None = None
+    #: migrlpar -i source_msp_ipaddr / dest_msp_ipaddr: the MSP interfaces to use (S18).
+    source_msp_ipaddr: str | None = None
+    dest_msp_ipaddr: str | None = None
     #: migrlpar --redundantmsps: 0 do not use, 1 required, 2 if available (S26). A redundant
     #: migration streams over two MSP pairs and fails over to the survivor.
     redundant_msps: Literal[0, 1, 2] = 0

@@ -21,6 +21,7 @@ while recommending mappings (:mod:`lpmsim.validation.mapping`).
 
 from __future__ import annotations
 
+from lpmsim.inventory.networks import connected
 from lpmsim.inventory.paging import choose_paging_device, pool_devices
 from lpmsim.units import fmt_bytes
 from lpmsim.validation.checks import Context
@@ -51,6 +52,12 @@ def check_vios(c: Context) -> list[Finding]:
                 out.append(error("NO_MSP", system.name,
                                  f"No mover service partition of {system.name} has an active RMC "
                                  "connection."))
+        src, dst = inv.msps_of(c.src.name), inv.msps_of(c.dst.name)
+        if src and dst and not connected(src, dst):
+            out.append(error("MSP_NO_COMMON_NETWORK", f"{c.src.name}/{c.dst.name}",
+                             f"No mover service partition of {c.src.name} shares a network (a "
+                             f"link) with one of {c.dst.name}; connect an LPM interface of each "
+                             "to a common network."))
     return out
 
 

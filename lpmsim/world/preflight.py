@@ -19,5 +19,6 @@ def preflight(scenario: Scenario, mig: Plan) -> list[str]:
         if mig.dst_msp is None:
             problems.append(f"no mover service partition on destination system {mig.destination}")
         if mig.src_msp and mig.dst_msp and not mig.path:
-            problems.append(f"no network link between MSPs {mig.src_msp} and {mig.dst_msp}")
+            problems.append(f"no mover service partition of {mig.source} shares a network (a "
+                            f"link) with one of {mig.destination}: no MSP pair can connect")
     return problems

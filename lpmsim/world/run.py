@@ -15,7 +15,8 @@ from lpmsim.actors.hmc import Hmc
 from lpmsim.actors.hypervisor import Hypervisor
 from lpmsim.actors.faults import Injector
 from lpmsim.actors.migration import Migration, Plan, record
-from lpmsim.actors.msp import Msp, cpu_link, msp_path, reverse
+from lpmsim.actors.msp import Msp, cpu_link, reverse
+from lpmsim.inventory.networks import connected
 from lpmsim.actors.records import Recorder
 from lpmsim.network import LinkSpec, Network
 from lpmsim.policy import make_policy
@@ -126,10 +127,14 @@ def build_migrations(scenario: Scenario) -> list[Migration]:
         part = inv.partition(spec.partition)
         first: dict = {}
         if spec.mode == "active":
-            src, dst = inv.msps_of(part.system), inv.msps_of(spec.destination)
-            if src and dst:
-                first = {"src_msp": src[0].name, "dst_msp": dst[0].name,
-                         "path": msp_path(src[0], dst[0])}
+            src = [v for v in inv.msps_of(part.system) if spec.source_msp in (None, v.name)]
+            dst = [v for v in inv.msps_of(spec.destination) if spec.dest_msp in (None, v.name)]
+            pairs = connected(src, dst, spec.source_msp_ipaddr, spec.dest_msp_ipaddr)
+            if pairs:
+                first = {"src_msp": pairs[0][0].name, "dst_msp": pairs[0][1].name,
+                         "path": pairs[0][2]}
+            elif src and dst:  # no pair shares a network: preflight says so
+                first = {"src_msp": src[0].name, "dst_msp": dst[0].name, "path": ()}
         out.append(Migration(Plan(id=mid, spec=spec, partition=part, source=part.system,
                                   destination=spec.destination, policy=make_policy(spec.policy),
                                   index=index, **first)))
