@@ -61,3 +61,15 @@ def test_the_shipped_faults_scenario_pairs_within_each_network(shipped):
         for pair in pairs.split(","):
             a, b = pair.split(">")
             assert links[a] == links[b], pair
+
+
+def test_a_single_1gb_adapter_runs_at_most_4_migrations():
+    """IBM S9/S13: cfg_msp_lpm_ops 4 on a single 1 Gb adapter."""
+    from fleet import fleet
+
+    def peak(bandwidth):
+        m = simulate(scenario_from_dict(fleet(n=6, bandwidth=bandwidth))).migrations
+        return max(((m.admitted_s <= t) & (m.released_s > t)).sum() for t in m.admitted_s)
+
+    assert peak("1 Gbps") == 4
+    assert peak("10 Gbps") == 6

@@ -188,9 +188,19 @@ class Admission:
         return Lane(src, dst, path, cap, streams)
 
 
-def msp_slots(vios, levels) -> int:
-    """An MSP's concurrent operations: cfg_msp_lpm_ops, bounded by its concurrency level."""
-    return min(vios.cfg_msp_lpm_ops, levels.max_ops[vios.concurrency_lvl - 1])
+#: Line rate at or below which an MSP adapter is "1 Gb" (bytes/s).
+ONE_GIGABIT = 1e9 / 8
+
+
+def msp_slots(vios, levels, adapter_rate: float | None = None) -> int:
+    """An MSP's concurrent operations: cfg_msp_lpm_ops, bounded by its concurrency level, and
+    by 4 when its only LPM adapter is a single 1 Gb port (IBM: "if the VIOS has a single 1 Gb
+    adapter, set cfg_msp_lpm_ops to 4", S9; at most 4 concurrent migrations on 1 Gb, S13).
+    ``adapter_rate``: the fastest of its interfaces' first links (line rate x aggregation)."""
+    slots = min(vios.cfg_msp_lpm_ops, levels.max_ops[vios.concurrency_lvl - 1])
+    if adapter_rate is not None and adapter_rate <= ONE_GIGABIT * (1 + 1e-9):
+        slots = min(slots, 4)
+    return slots
 
 
 __all__ = ["Admission", "Lane", "msp_slots"]

@@ -21,14 +21,14 @@ class Msp:
     concurrency_lvl, S10; see :mod:`lpmsim.actors.admission`)."""
 
     def __init__(self, env: simpy.Environment, vios: Vios, network: Network, recorder: Recorder,
-                 levels=None):
+                 levels=None, adapter_rate: float | None = None):
         self.env = env
         self.vios = vios
         self.network = network
         self.recorder = recorder
         self.scope = f"{vios.system}.{vios.name}.msp"
         self.cpu_link = cpu_link(vios)
-        ops = vios.cfg_msp_lpm_ops if levels is None else msp_slots(vios, levels)
+        ops = vios.cfg_msp_lpm_ops if levels is None else msp_slots(vios, levels, adapter_rate)
         self.slots = simpy.Resource(env, capacity=ops)
 
     @property

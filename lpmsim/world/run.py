@@ -55,7 +55,14 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
                                           (reverse(link.name), link.name))})
     hypervisors = {s.name: Hypervisor(env, s.name, scenario.hypervisor, rec, seed, audit)
                    for s in scenario.systems}
-    msps = {v.name: Msp(env, v, network, rec, scenario.mover.levels) for v in scenario.vios if v.msp}
+    rates = {link.name: link.bandwidth * link.aggregation for link in scenario.links}
+
+    def adapter_rate(v) -> float | None:  # its fastest LPM adapter (an interface's first link)
+        firsts = [i.links[0] for i in v.lpm_interfaces() if i.links and i.links[0] in rates]
+        return max((rates[name] for name in firsts), default=None)
+
+    msps = {v.name: Msp(env, v, network, rec, scenario.mover.levels, adapter_rate(v))
+            for v in scenario.vios if v.msp}
     migrations = build_migrations(scenario)
     ledger = Ledger(scenario.inventory,
                     note=lambda mig, event, detail: rec.event(env.now, mig.id, "hmc", event, detail))
