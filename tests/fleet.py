@@ -12,7 +12,7 @@ from lpmsim import scenario_from_dict
 
 def fleet(n=2, *, pairs=1, shared_link=True, bandwidth="1 GB/s", memory="256 MiB", msp="1 TB/s",
           workload=None, ops=8, level=4, max_active=16, migrations=True, latency="0 s",
-          overheads=False, **extra) -> dict:
+          overheads=False, redundant=0, **extra) -> dict:
     links = ([{"name": "net", "bandwidth": bandwidth, "latency": latency, "efficiency": 1.0}]
              if shared_link else
              [{"name": f"net{i}", "bandwidth": bandwidth, "latency": latency, "efficiency": 1.0}
@@ -30,7 +30,9 @@ def fleet(n=2, *, pairs=1, shared_link=True, bandwidth="1 GB/s", memory="256 MiB
         "links": links, "vios": vios,
         "partitions": [{"name": f"p{i}", "id": i, "system": "A", "memory": memory,
                         "workload": workload or {"kind": "idle"}} for i in range(1, n + 1)],
-        "migrations": ([{"partition": f"p{i}", "destination": "B"} for i in range(1, n + 1)]
+        # one MSP pair per migration unless asked (the product default is 2, "if available")
+        "migrations": ([{"partition": f"p{i}", "destination": "B", "redundant_msps": redundant}
+                        for i in range(1, n + 1)]
                        if migrations else []),
     }
     if not overheads:

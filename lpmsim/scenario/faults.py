@@ -102,7 +102,7 @@ class Evacuation(BaseModel):
     policy: PolicyOptions = PowerVMOptions()
     compression: float = Field(default=1.0, ge=1.0)
     priority: int = 0
-    redundant_msps: Literal[0, 1, 2] = 0
+    redundant_msps: Literal[0, 1, 2] = 2
 
 
 class Background(BaseModel):

@@ -86,8 +86,10 @@ class MigrationSpec(BaseModel):
     source_msp_ipaddr: str | None = None
     dest_msp_ipaddr: str | None = None
     #: migrlpar --redundantmsps: 0 do not use, 1 required, 2 if available (S26). A redundant
-    #: migration streams over two MSP pairs and fails over to the survivor.
-    redundant_msps: Literal[0, 1, 2] = 0
+    #: migration streams over two MSP pairs and fails over to the survivor. Default 2: IBM uses
+    #: redundant MSPs "by default for better performance and reliability wherever the
+    #: configuration allows" (Best Practices for LPM Networking, S17).
+    redundant_msps: Literal[0, 1, 2] = 2
 
 
 class Scenario(BaseModel):
