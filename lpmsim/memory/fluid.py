@@ -232,7 +232,12 @@ class PageFluid:
         return cost
 
     def clone(self) -> PageFluid:
-        return copy.deepcopy(self)
+        """An independent copy of the page state (regions, densities and edges are never
+        changed after construction, so they are shared; pieces and tallies are copied)."""
+        out = copy.copy(self)
+        out.pieces = [Piece(p.lo, p.hi, list(p.dirty), p.since) for p in self.pieces]
+        out.sent = list(self.sent)
+        return out
 
     # -- internals -------------------------------------------------------------------------
     def _index(self, u: float) -> int:

@@ -30,11 +30,13 @@ def progress_frame(migrations: pd.DataFrame, phases: pd.DataFrame, passes: pd.Da
                    page_wire: dict[str, float]) -> pd.DataFrame:
     """``page_wire``: wire bytes of one page, per migration."""
     rows: list[tuple] = []
+    by_phase = {k: g for k, g in phases.sort_values("start_s", kind="stable").groupby("migration", sort=False)}
+    by_pass = {k: g for k, g in passes.sort_values("start_s", kind="stable").groupby("migration", sort=False)}
+    none = passes.iloc[0:0]
     for m in migrations.to_dict("records"):
         mig = m["migration"]
-        ph = phases[phases["migration"] == mig].sort_values("start_s", kind="stable")
-        ps = passes[passes["migration"] == mig].sort_values("start_s", kind="stable")
-        if ph.empty:
+        ph, ps = by_phase.get(mig), by_pass.get(mig, none)
+        if ph is None or ph.empty:
             continue
         sent = 0.0
         left = float(ps["bytes_sent"].iloc[0]) if len(ps) else 0.0
