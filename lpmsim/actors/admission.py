@@ -165,7 +165,11 @@ class Admission:
                 chosen.append((s.name, d.name, path))  # disjoint pairs over common networks
         if len(chosen) < need:
             return None
-        return [self.lane(by_vios[a], by_vios[b], path) for a, b, path in chosen]
+        lanes = [self.lane(by_vios[a], by_vios[b], path) for a, b, path in chosen]
+        if mig.plan.nx_cap is not None:  # the NX units feed all of a migration's lanes
+            share = mig.plan.nx_cap / len(lanes)
+            lanes = [Lane(x.src, x.dst, x.path, min(x.cap, share), x.streams) for x in lanes]
+        return lanes
 
     def _pool(self, system: str, named: str | None) -> list:
         return [self.msps[named]] if named in self.msps else self.by_system.get(system, [])

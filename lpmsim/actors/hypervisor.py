@@ -51,7 +51,7 @@ class Hypervisor:
         mover fills the bitmap when pass 1 starts)."""
         plan = mig.plan
         policy = plan.policy
-        regions = regions_of(plan.partition, page_wire=plan.page_wire_bytes,
+        regions = regions_of(plan.partition, page_wire=plan.page_wire_bytes / plan.compression,
                              zero_cost=policy.zero_page_bytes)
         fluid = PageFluid(regions, self.env.now,
                           clear_on_send=plan.spec.policy.dirty_log == "clear-on-send")

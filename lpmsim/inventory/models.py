@@ -65,6 +65,9 @@ class ManagedSystem(BaseModel):
     #: SR-IOV physical ports in shared mode, which can back a vNIC server on a VIOS.
     sriov_shared_ports: int = Field(default=0, ge=0)
     firmware: str = ""
+    #: Raw bytes per second its NX accelerators compress and encrypt (or decompress and
+    #: decrypt) for LPM; None: not a bound (an assumption: IBM publishes no figure).
+    nx_throughput: Bandwidth | None = None
     #: Firmware levels of another system this one can migrate with (IBM's firmware support
     #: matrix, S12); empty: any.
     firmware_compatible: tuple[str, ...] = ()
@@ -245,6 +248,10 @@ class Partition(BaseModel):
     vtpm: bool = False
     #: Client virtual serial adapters beyond the two reserved ones (slots 0 and 1).
     virtual_serial_slots: tuple[int, ...] = ()
+    #: Raw / compressed size of its memory under the NX's compression, when LPM compresses
+    #: (POWER9+ at FW920+). Default 1 (incompressible, the conservative assumption); zero-filled
+    #: memory compresses far more, text a few times, encrypted data not at all.
+    compressibility: float = Field(default=1.0, ge=1.0, le=1000.0)
     #: The shared processor pool it runs in (shared-processor partitions).
     shared_proc_pool: str = "DefaultPool"
     #: "shared": an Active Memory Sharing partition, paged by a paging VIOS.

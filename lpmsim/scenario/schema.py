@@ -71,8 +71,10 @@ class MigrationSpec(BaseModel):
     mode: Literal["active", "inactive"] = "active"
     start: Duration = 0.0
     policy: PolicyOptions = PowerVMOptions()
-    #: NX compression ratio on POWER9+ (IBM: "up to 15x faster on slow networks"); 1 = off.
-    compression: float = Field(default=1.0, ge=1.0)
+    #: The NX compression ratio of this migration's data (> 1 states it outright); 1: as the
+    #: systems decide (POWER9+ at FW920+ compress at the partition's ``compressibility``,
+    #: lpmsim.inventory.nx). PowerVM active migrations only.
+    compression: float = Field(default=1.0, ge=1.0, le=1000.0)
     #: migrlpar options that change validation: user adapter mappings, --redundantvios style
     #: paging redundancy, --mpio, --vlanbridge, the destination partition ID.
     options: MigrationOptions = MigrationOptions()

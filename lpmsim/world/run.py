@@ -17,6 +17,7 @@ from lpmsim.actors.faults import Injector
 from lpmsim.actors.migration import Migration, Plan, record
 from lpmsim.actors.msp import Msp, cpu_link, reverse
 from lpmsim.inventory.networks import connected
+from lpmsim.inventory.nx import lpm_compression, nx_cap
 from lpmsim.actors.records import Recorder
 from lpmsim.network import LinkSpec, Network
 from lpmsim.policy import make_policy
@@ -142,7 +143,13 @@ def build_migrations(scenario: Scenario) -> list[Migration]:
                          "path": pairs[0][2]}
             elif src and dst:  # no pair shares a network: preflight says so
                 first = {"src_msp": src[0].name, "dst_msp": dst[0].name, "path": ()}
+        policy = make_policy(spec.policy)
+        ratio, cap = 1.0, None
+        if spec.mode == "active" and policy.name == "powervm":  # the NX path is PowerVM's
+            src_sys, dst_sys = inv.system(part.system), inv.system(spec.destination)
+            ratio, on = lpm_compression(src_sys, dst_sys, part, spec.compression)
+            cap = nx_cap(src_sys, dst_sys, ratio) if on else None
         out.append(Migration(Plan(id=mid, spec=spec, partition=part, source=part.system,
-                                  destination=spec.destination, policy=make_policy(spec.policy),
-                                  index=index, **first)))
+                                  destination=spec.destination, policy=policy,
+                                  index=index, compression=ratio, nx_cap=cap, **first)))
     return out
