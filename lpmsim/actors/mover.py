@@ -365,28 +365,65 @@ class Mover:
                 raise AssertionError(f"{self.mig.id}: region {r.name} sent {sent} < {r.pages}")
 
 
-def fault_rate(regions, missing: list[float], window: float, t: np.ndarray) -> np.ndarray:
-    """Touches per second, at the nominal pace, of pages still missing at times ``t`` of a
-    post-copy window of ``window`` seconds. With shares ``missing[r]`` of region r still on
-    the source, touches at theta_r per page per second fetch missing pages at theta_r x
-    (missing pages ahead of the scan); the scan has a(t) of the address space ahead, and since
-    every page goes once the remaining bytes fall linearly:
-    a(t) x sum_r n_r c_r m_r e^(-theta_r t) = X0 (1 - t/T)."""
+def touch_model(regions, missing: list[float], window: float):
+    """``rate(t, done)``: touches per second, at the nominal pace, of pages still missing at
+    time ``t`` of a post-copy window of ``window`` seconds, for a guest that has done ``done``
+    seconds of nominal work by then (arrays or scalars); None when nothing missing is touched.
+
+    With shares ``missing[r]`` of region r still on the source, touches at theta_r per page per
+    nominal second fetch missing pages (so they fall as e^(-theta_r done)); the scan has a(t)
+    of the address space ahead, and since every page goes once the remaining bytes fall
+    linearly in time: a(t) x sum_r n_r c_r m_r e^(-theta_r done) = X0 (1 - t/T)."""
     n = np.array([r.pages for r in regions], dtype=float)
     c = np.array([r.cost for r in regions], dtype=float)
     theta = np.array([r.touch / r.pages if r.pages else 0.0 for r in regions])
     m = np.array(missing, dtype=float)
     x0 = float((n * c * m).sum())
     if window <= 0 or x0 <= 0 or not (theta * m).any():
-        return np.zeros_like(t, dtype=float)
+        return None
     # the ratio below is unchanged by a common factor e^(shift t); shifting by the smallest
     # touch rate among the regions still to send keeps a hot region (theta t >> 700) from
     # underflowing every term to 0/0. A free region (cost 0) touched more slowly than that
     # is held at e^0: its faults are bounded by its missing pages anyway (callers clip).
-    shift = theta[n * c * m > 0].min()
-    decay = np.exp(np.minimum(-np.outer(t, theta - shift), 0.0))   # nodes x regions
-    ahead = x0 * np.clip(1 - t / window, 0.0, 1.0) / (decay * n * c * m).sum(axis=1)
-    return (decay * theta * n * m).sum(axis=1) * ahead
+    rel = theta - theta[n * c * m > 0].min()
+    ncm, tnm = n * c * m, theta * n * m
+
+    def rate(t, done):
+        decay = np.exp(np.minimum(-np.multiply.outer(done, rel), 0.0))
+        ahead = x0 * np.clip(1 - np.asarray(t) / window, 0.0, 1.0) / (decay @ ncm)
+        return (decay @ tnm) * ahead
+
+    return rate
+
+
+def scalar_touch_model(regions, missing: list[float], window: float):
+    """:func:`touch_model` for one instant, in plain floats (the integrator calls it thousands
+    of times; numpy's per-call overhead on four regions would dominate)."""
+    n = [float(r.pages) for r in regions]
+    c = [float(r.cost) for r in regions]
+    theta = [r.touch / r.pages if r.pages else 0.0 for r in regions]
+    ncm = [a * b * float(m) for a, b, m in zip(n, c, missing)]
+    tnm = [th * a * float(m) for th, a, m in zip(theta, n, missing)]
+    x0 = sum(ncm)
+    shift = min((th for th, w in zip(theta, ncm) if w > 0), default=0.0)
+    rel = [th - shift for th in theta]
+
+    def rate(t: float, done: float) -> float:
+        decay = [math.exp(min(-done * r, 0.0)) for r in rel]
+        below = sum(d * w for d, w in zip(decay, ncm))
+        ahead = x0 * min(1.0, max(0.0, 1 - t / window)) / below if below > 0 else 0.0
+        return sum(d * w for d, w in zip(decay, tnm)) * ahead
+
+    return rate
+
+
+def fault_rate(regions, missing: list[float], window: float, t, done=None) -> np.ndarray:
+    """:func:`touch_model` at times ``t`` (``done`` defaults to ``t``: a guest never slowed)."""
+    t = np.atleast_1d(np.asarray(t, dtype=float))
+    rate = touch_model(regions, missing, window)
+    if rate is None:
+        return np.zeros_like(t)
+    return np.atleast_1d(rate(t, t if done is None else np.atleast_1d(np.asarray(done, dtype=float))))
 
 
 def demand_faults(regions, missing: list[float], window: float) -> float:
@@ -399,8 +436,47 @@ def demand_faults(regions, missing: list[float], window: float) -> float:
     return min(float((fault_rate(regions, missing, window, t) * _WEIGHTS).sum() * window / 2), total)
 
 
-#: Intervals of the guest-progress series over a post-copy window, and nodes per interval.
-PROGRESS_INTERVALS, _SUB = 16, np.polynomial.legendre.leggauss(8)
+#: Intervals of the guest-progress series over a post-copy window (reporting only).
+PROGRESS_INTERVALS = 16
+
+
+#: Dormand-Prince 5(4) tableau (Dormand & Prince 1980; the method of scipy's RK45).
+_DP_C = (0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0)
+_DP_A = ((), (1 / 5,), (3 / 40, 9 / 40), (44 / 45, -56 / 15, 32 / 9),
+         (19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729),
+         (9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656))
+_DP_B = (35 / 384, 0.0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84)
+_DP_E = (71 / 57600, 0.0, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525, -1 / 40)
+
+
+def integrate(rhs, y0: list[float], at: np.ndarray, rtol: float = 1e-8) -> tuple[np.ndarray, ...]:
+    """y(t) of dy/dt = rhs(t, y) at the times ``at`` (increasing, from at[0]), by an adaptive
+    Dormand-Prince 5(4) step to a relative error ``rtol`` per step (no fixed step: the result
+    does not depend on how ``at`` is spaced). Pure Python: the post-copy guest has two
+    unknowns, and importing scipy.integrate would cost more than solving it."""
+    y = [float(v) for v in y0]
+    dim = range(len(y))
+    out = [list(y)]
+    t, h = float(at[0]), max(float(at[-1] - at[0]), 1e-12) / 64
+    f = rhs(t, y)
+    for target in at[1:]:
+        target = float(target)
+        while t < target - 1e-15 * max(1.0, abs(target)):
+            h = min(h, target - t)
+            k = [f]
+            for c, a in zip(_DP_C[1:], _DP_A[1:]):
+                k.append(rhs(t + c * h, [y[i] + h * sum(ai * ki[i] for ai, ki in zip(a, k))
+                                         for i in dim]))
+            new = [y[i] + h * sum(b * ki[i] for b, ki in zip(_DP_B, k)) for i in dim]
+            f_new = rhs(t + h, new)
+            ks = [*k, f_new]
+            ratio = max(abs(h * sum(e * ki[i] for e, ki in zip(_DP_E, ks)))
+                        / (rtol * max(abs(y[i]), abs(new[i])) + 1e-12) for i in dim)
+            if ratio <= 1.0:
+                t, y, f = t + h, new, f_new
+            h *= min(5.0, max(0.2, 0.9 * (ratio or 1e-10) ** -0.2))
+        out.append(list(y))
+    return tuple(np.array(out).T)
 
 
 def guest_progress(regions, missing: list[float], window: float,
@@ -409,20 +485,30 @@ def guest_progress(regions, missing: list[float], window: float,
     that made it for ``stall`` seconds (the request's round trip and the page's wait behind the
     stream), so over a nominal second with F such touches it needs 1 + F x stall seconds: it
     runs at g = 1 / (1 + F stall) of its nominal rate and makes g F requests per second (one
-    thread; a renewal argument in the fluid limit). Returns per interval of the window:
-    (start, end, mean g, requests), by quadrature of the closed-form touch rate, so the figures
-    do not depend on any step size (the intervals only report)."""
-    out = []
+    thread; a renewal argument in the fluid limit). A slowed guest also touches (and so
+    fetches) pages more slowly, so F depends on the work done, w(t) = integral of g:
+    dw/dt = 1 / (1 + stall F(t, w)), solved by an adaptive integrator to a relative 1e-8, so
+    the figures do not depend on any step size (the intervals only report). Returns per
+    interval of the window: (start, end, mean g, requests)."""
     edges = np.linspace(0.0, window, PROGRESS_INTERVALS + 1)
-    nodes, weights = _SUB
-    for a, b in zip(edges, edges[1:]):
-        t = a + (nodes + 1) * (b - a) / 2
-        f = fault_rate(regions, missing, window, t)
+    rate = touch_model(regions, missing, window)
+    if rate is None:  # nothing missing is touched
+        return [(float(a), float(b), 1.0, 0.0) for a, b in zip(edges, edges[1:])]
+
+    scalar = scalar_touch_model(regions, missing, window)
+
+    def rhs(t, y):
+        f = scalar(t, y[0])
         g = 1.0 / (1.0 + stall * f)
-        half = (b - a) / 2
-        out.append((float(a), float(b), float((g * weights).sum() / 2),
-                    float((g * f * weights).sum() * half)))
+        return [g, g * f]
+
+    work, asked = integrate(rhs, [0.0, 0.0], edges)
+    out = []
+    for i, (a, b) in enumerate(zip(edges, edges[1:])):
+        span = b - a
+        pace = float((work[i + 1] - work[i]) / span) if span else 1.0
+        out.append((float(a), float(b), min(1.0, max(0.0, pace)), float(asked[i + 1] - asked[i])))
     return out
 
 
-__all__ = ["Mover", "MoverFailed", "demand_faults", "fault_rate", "guest_progress"]
+__all__ = ["Mover", "MoverFailed", "demand_faults", "fault_rate", "guest_progress", "touch_model"]

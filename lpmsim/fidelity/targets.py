@@ -70,14 +70,6 @@ KNOWN_GAPS: dict[tuple[str, str, str], tuple[float, str]] = {
         "9-23 ms simulated. Their pre-copy sent most of RAM first, and the discard bitmap of "
         "pages re-dirtied after they were sent, which postcopy_start builds and sends inside "
         "the downtime, is not modelled (only the sync and the device state are).")),
-    ("qemu-dev-postcopy", "rate_drop", "spearman"): (0.067, (
-        "the level is right (median |error| 9 points) but not the order: the simulated drops "
-        "span 67-83 %, the measured 69-98 %. At 24 MiB/s (101, 102) and with sequential writes "
-        "(108, 109) the real guest stays stalled through the whole post-copy phase (stall = "
-        "phase), while the model's guest speeds up as the stream fills in its working set. "
-        "The per-request stall is one constant (half a rate window, 50 ms) where the runs show "
-        "6-52 ms (blocktime / requests), and faults of the guest kernel outside the working "
-        "set are not modelled.")),
     ("published", "total_time_s", "p90"): (0.66, (
         "qemu-randwrite-13g (-66 %): the mail gives neither link nor dirty-log semantics; "
         "ibm-1gbe-256g (-29 %): IBM's planning figure, not a measured run.")),
