@@ -45,4 +45,8 @@ def test_evacuation_completes_within_limits():
     m = r.migrations
     assert (m.outcome == "completed").all()
     assert m.queue_wait_s.max() > 0 and r.makespan > 0
-    assert set(m.src_msp) == {"viosA1", "viosA2"}
+    # both source MSPs carry the evacuation (each migration over both pairs: redundant_msps
+    # defaults to 2, "if available")
+    used = {pair.split(">")[0] for pairs in m.msp_pairs.dropna() for pair in pairs.split(",")}
+    assert used == {"viosA1", "viosA2"}
+    assert (m.msp_pairs.str.count(",") == 1).all()
