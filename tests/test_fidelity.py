@@ -78,3 +78,11 @@ def test_a_broken_case_is_named(tmp_path):
     bad.write_text('name = "x"\ncitation = "y"\n[measured]\nfoo = 1\n[scenario]\n')
     with pytest.raises(CaseError, match="bad.toml"):
         load_case(bad)
+
+
+def test_the_committed_report_is_the_current_state(frame):
+    """README: "The committed validation/REPORT.md is the current state" -- held to it."""
+    from lpmsim.fidelity.report import report_markdown
+
+    assert (VALIDATION / "REPORT.md").read_text() == report_markdown(load_cases(VALIDATION), frame) + "\n", (
+        "regenerate: lpmsim fidelity && cp results/fidelity/report.md validation/REPORT.md")
