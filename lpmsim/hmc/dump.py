@@ -426,15 +426,20 @@ def _vios(r: Reader, o: dict, system: str, pid, tables: dict, eth: list, profs: 
     return v
 
 
+def _clients(r: Reader, system: str, kind: str, rows: list):
+    """The client adapters of ``rows`` (lshwres virtualio lines of one partition):
+    (line, attributes, file, server VIOS name, server slot)."""
+    rel = f"{system}/{FILES[kind]}"
+    for no, a in rows:
+        if a["adapter_type"] == "client":
+            yield no, a, rel, a.get("remote_lpar_name", ""), r.number(a, "remote_slot_num", rel, no, kind=int)
+
+
 def _adapters(r: Reader, system: str, name: str, scsi: list, fc: list, eth: list,
               maps: dict, luns: set[str]) -> dict:
     out: dict = {}
     vscsi = []
-    for no, a in scsi:
-        if a["adapter_type"] != "client":
-            continue
-        rel = f"{system}/{FILES['scsi']}"
-        vios, slot = a.get("remote_lpar_name", ""), r.number(a, "remote_slot_num", rel, no, kind=int)
+    for no, a, rel, vios, slot in _clients(r, system, "scsi", scsi):
         if vios not in maps or slot is None:
             r.problems.append(f"{rel}:{no}: client slot {a['slot_num']} of {name} names VIOS "
                               f"{vios!r} slot {slot}, which the dump does not hold")
@@ -448,11 +453,7 @@ def _adapters(r: Reader, system: str, name: str, scsi: list, fc: list, eth: list
         vscsi.append({"slot": int(a["slot_num"]), "vios": vios, "vios_slot": slot,
                       "devices": devices})
     vfc = []
-    for no, a in fc:
-        if a["adapter_type"] != "client":
-            continue
-        rel = f"{system}/{FILES['fc']}"
-        vios, slot = a.get("remote_lpar_name", ""), r.number(a, "remote_slot_num", rel, no, kind=int)
+    for no, a, rel, vios, slot in _clients(r, system, "fc", fc):
         wwpns = items(a.get("wwpns", ""))
         port = maps.get(vios, {}).get("npiv", {}).get(slot) if slot is not None else None
         if vios not in maps or port is None or len(wwpns) != 2:
