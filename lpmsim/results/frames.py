@@ -111,6 +111,5 @@ def build_frames(migrations: list[MigrationRecord], rec: Recorder) -> dict[str, 
     frames["phases"]["duration_s"] = frames["phases"]["end_s"] - frames["phases"]["start_s"]
     frames["phases"] = frames["phases"].sort_values(["migration", "step"], kind="stable",
                                                     ignore_index=True)
-    frames["progress"] = progress_frame(table, frames["phases"], frames["passes"],
-                                        {m.plan.id: float(m.plan.page_wire_bytes) for m in migrations})
+    frames["progress"] = progress_frame(migrations, rec.phases, rec.passes)
     return frames

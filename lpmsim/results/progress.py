@@ -16,6 +16,8 @@ decision points).
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 COLUMNS = ["migration", "time_s", "state", "bytes_transmitted", "bytes_remaining"]
@@ -26,38 +28,40 @@ STAGE_STATES = {"precopy": "Migration In Progress", "suspended": "Suspended",
                 "postcopy": "Resumed"}
 
 
-def progress_frame(migrations: pd.DataFrame, phases: pd.DataFrame, passes: pd.DataFrame,
-                   page_wire: dict[str, float]) -> pd.DataFrame:
-    """``page_wire``: wire bytes of one page, per migration."""
+def progress_frame(migrations, phases, passes) -> pd.DataFrame:
+    """From the records (MigrationRecord, PhaseRecord, PassRecord lists), in plain Python:
+    one run's frames would cost more to filter than to build this way."""
+    by_phase: dict[str, list] = {}
+    for ph in sorted(phases, key=lambda r: r.start):
+        by_phase.setdefault(ph.migration, []).append(ph)
+    by_pass: dict[str, list] = {}
+    for ps in sorted(passes, key=lambda r: r.start):
+        by_pass.setdefault(ps.migration, []).append(ps)
     rows: list[tuple] = []
-    by_phase = {k: g for k, g in phases.sort_values("start_s", kind="stable").groupby("migration", sort=False)}
-    by_pass = {k: g for k, g in passes.sort_values("start_s", kind="stable").groupby("migration", sort=False)}
-    none = passes.iloc[0:0]
-    for m in migrations.to_dict("records"):
-        mig = m["migration"]
-        ph, ps = by_phase.get(mig), by_pass.get(mig, none)
-        if ph is None or ph.empty:
+    for m in migrations:
+        mig, wire = m.plan.id, float(m.plan.page_wire_bytes)
+        ph, ps = by_phase.get(mig, []), by_pass.get(mig, [])
+        if not ph:
             continue
-        sent = 0.0
-        left = float(ps["bytes_sent"].iloc[0]) if len(ps) else 0.0
-        for step, start in zip(ph["step"].astype(int), ph["start_s"].astype(float)):
-            if step > 6 and step in STEP_STATES:
+        sent, left = 0.0, (ps[0].bytes if ps else 0.0)
+        for step in ph:
+            if step.step > 6 and step.step in STEP_STATES:
                 continue  # the passes give these states, with their bytes
-            state = STEP_STATES.get(step, "Migration Starting" if step < 6 else "Completing")
-            rows.append((mig, start, state, sent, left))
-            if step != 6:
+            state = STEP_STATES.get(step.step, "Migration Starting" if step.step < 6 else "Completing")
+            rows.append((mig, step.start, state, sent, left))
+            if step.step != 6:
                 continue
-            for stage, a, b, nbytes, dirty in zip(ps["stage"], ps["start_s"].astype(float),
-                                                  ps["end_s"].astype(float),
-                                                  ps["bytes_sent"].astype(float),
-                                                  ps["dirty_end"].astype(float)):
-                rows.append((mig, a, STAGE_STATES.get(stage, "Migration In Progress"), sent, left))
-                sent += nbytes
-                left = max(0.0, dirty) * page_wire.get(mig, 0.0)
-                rows.append((mig, b, STAGE_STATES.get(stage, "Migration In Progress"), sent, left))
-        done = m["outcome"] == "completed"
-        end = max(float(m["end_s"]), float(ph["end_s"].max()))  # after step 10/11 too
-        rows.append((mig, end, "Not Migrating" if done else f"Migration {m['outcome']}",
+            for p in ps:
+                label = STAGE_STATES.get(p.stage, "Migration In Progress")
+                rows.append((mig, p.start, label, sent, left))
+                sent += p.bytes
+                left = max(0.0, p.dirty_end) * wire
+                rows.append((mig, p.end, label, sent, left))
+        outcome = m.verdict.outcome.value
+        done = outcome == "completed"
+        last = max(step.end for step in ph)
+        end = last if math.isnan(m.verdict.end) else max(m.verdict.end, last)  # steps 10, 11
+        rows.append((mig, end, "Not Migrating" if done else f"Migration {outcome}",
                      sent, 0.0 if done else left))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return frame.sort_values(["migration", "time_s"], kind="stable", ignore_index=True)
