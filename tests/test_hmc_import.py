@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from lpmsim import load_scenario, scenario_from_dict, simulate
+from lpmsim import ScenarioError, load_scenario, scenario_from_dict, simulate
 from lpmsim.cli import main
 from lpmsim.hmc.dump import HmcImportError, import_dump, parse_lsmap, parse_npiv
 
@@ -78,3 +80,35 @@ def test_vios_tables():
     assert scsi[14][0]["name"] == "hdisk2" and scsi[14][0]["vtd"] == "vt_erpdb01_rootvg"
     npiv = parse_npiv((DUMP / "p10-a" / "vios2" / "lsmap-all-npiv.txt").read_text())
     assert npiv[24] == "fcs1"
+
+
+_FILES = sorted(p.relative_to(DUMP) for p in DUMP.rglob("*.txt"))
+_JUNK = ['"', ",", "=", "", "none", "1e400", "-5", "x" * 40, "\x00", "٣", "inf", ",,", '"a,b"']
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.tuples(st.sampled_from(_FILES), st.integers(0, 40), st.integers(0, 400),
+                          st.sampled_from(_JUNK), st.booleans()), min_size=1, max_size=3))
+def test_a_mutated_dump_is_imported_or_named(edits):
+    """Issue 15 for the new entry point: a damaged dump is an HmcImportError, never a crash."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        dump = Path(tmp) / "dump"
+        shutil.copytree(DUMP, dump, ignore=shutil.ignore_patterns("*.py"))
+        for rel, line, pos, junk, cut in edits:
+            path = dump / rel
+            lines = path.read_text().splitlines() or [""]
+            i = line % len(lines)
+            text = lines[i]
+            lines[i] = text[:pos % (len(text) + 1)] + ("" if cut else junk + text[pos % (len(text) + 1):])
+            path.write_text("\n".join(lines) + "\n")
+        try:
+            raw, _ = import_dump(dump)
+        except HmcImportError as exc:
+            assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
+            return
+        try:
+            scenario_from_dict(raw)
+        except ScenarioError as exc:
+            assert exc.problems

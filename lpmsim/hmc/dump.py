@@ -30,6 +30,7 @@ naming its file and line, and every problem of the dump is reported at once.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +77,16 @@ OPTIONAL_FILES = {"prof", "proc_sys", "scsi", "fc", "eth", "slot"}
 LPM_LINK = {"name": "lpm-net", "bandwidth": "10 Gbps", "mtu": 9000}
 
 
+#: attributes that must be whole numbers wherever they appear
+INTEGERS = ("lpar_id", "slot_num", "remote_slot_num", "remote_lpar_id", "port_vlan_id",
+            "max_virtual_slots")
+
+
+def digits(text: str) -> bool:
+    """ASCII digits only ("٣".isdigit() is True too)."""
+    return text.isascii() and text.isdigit()
+
+
 class HmcImportError(ValueError):
     """Problems of a dump, each naming its file (and line)."""
 
@@ -118,6 +129,11 @@ class Reader:
                 self.problems.append(f"{rel}:{no}: required attribute(s) {', '.join(missing)} "
                                      "missing")
                 continue
+            wrong = [a for a in INTEGERS if not unset(obj.get(a)) and not digits(obj[a])]
+            if wrong:
+                self.problems.append(f"{rel}:{no}: " + ", ".join(
+                    f"{a}={obj[a]!r} is not a whole number" for a in wrong))
+                continue
             extra = set(obj) - READ[kind]
             if extra:
                 self.kept.setdefault(str(rel), set()).update(extra)
@@ -129,10 +145,14 @@ class Reader:
         if unset(value):
             return default
         try:
-            return kind(value)
+            number = kind(value)
         except ValueError:
             self.problems.append(f"{rel}:{no}: {key}={value!r} is not a number")
             return default
+        if not math.isfinite(number) or not str(value).strip().isascii():
+            self.problems.append(f"{rel}:{no}: {key}={value!r} is not a finite number")
+            return default
+        return number
 
 
 # -- VIOS command tables -------------------------------------------------------------------
@@ -314,9 +334,9 @@ def _partitions(r: Reader, folder: Path, system: str, luns: set[str]) -> tuple[l
             clients = {x["name"] for _, x in lpars}
             # slots the scenario's client adapters do not account for: its trunk and other
             # virtual Ethernet adapters, and server adapters of clients not in the dump
-            used = {int(a["slot_num"]) for _, a in eth.get(name, []) if a["slot_num"].isdigit()}
+            used = {int(a["slot_num"]) for _, a in eth.get(name, []) if digits(a["slot_num"])}
             used |= {int(a["slot_num"]) for kind in (scsi, fc) for _, a in kind.get(name, [])
-                     if a["adapter_type"] == "server" and a["slot_num"].isdigit()
+                     if a["adapter_type"] == "server" and digits(a["slot_num"])
                      and a.get("remote_lpar_name") not in clients}
             if used:
                 v["slots_in_use"] = sorted(used)
@@ -406,7 +426,7 @@ def _vios(r: Reader, o: dict, system: str, pid, tables: dict, eth: list, profs: 
         v["rmc"] = False
     lpm = tables["lpm"]
     for key in ("cfg_msp_lpm_ops", "concurrency_lvl"):
-        if key in lpm and lpm[key].isdigit():
+        if key in lpm and digits(lpm[key]):
             v[key] = int(lpm[key])
     ports = sorted(set(tables["npiv"].values()))
     if ports:
@@ -415,13 +435,13 @@ def _vios(r: Reader, o: dict, system: str, pid, tables: dict, eth: list, profs: 
     for _, a in eth:
         if a.get("is_trunk") == "1":
             vlans = [int(x) for x in [a.get("port_vlan_id", "1"), *items(a.get("addl_vlan_ids", ""))]
-                     if x.isdigit()]
+                     if digits(x)]
             seas.append({"name": f"sea-slot{a['slot_num']}", "vlans": sorted(set(vlans)),
                          "vswitch": a.get("vswitch") or "ETHERNET0"})
     if seas:
         v["seas"] = seas
     for _, pr in profs:
-        if pr.get("max_virtual_slots", "").isdigit():
+        if digits(pr.get("max_virtual_slots", "")):
             v["max_virtual_slots"] = int(pr["max_virtual_slots"])
     return v
 
@@ -465,9 +485,9 @@ def _adapters(r: Reader, system: str, name: str, scsi: list, fc: list, eth: list
                     "wwpns": wwpns})
     veth = []
     for no, a in eth:
-        vlans = [int(x) for x in items(a.get("addl_vlan_ids", "")) if x.isdigit()]
+        vlans = [int(x) for x in items(a.get("addl_vlan_ids", "")) if digits(x)]
         pvid = a.get("port_vlan_id", "1")
-        veth.append({"slot": int(a["slot_num"]), "pvid": int(pvid) if pvid.isdigit() else 1,
+        veth.append({"slot": int(a["slot_num"]), "pvid": int(pvid) if digits(pvid) else 1,
                      "vlans": vlans, "vswitch": a.get("vswitch") or "ETHERNET0",
                      "mac": a.get("mac_addr", "")})
     if vscsi:
