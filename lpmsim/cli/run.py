@@ -60,8 +60,9 @@ def print_progress(result, every) -> None:
     if frame.empty:
         return
     start, end = float(frame["time_s"].min()), float(frame["time_s"].max())
-    step = every if every != "auto" else max((end - start) / 20, 1e-9)
-    count = min(int((end - start) / step) + 1, 10_000)
+    step = every if every != "auto" else (end - start) / 20
+    step = max(step, (end - start) / 10_000, 1e-9)  # at most 10,000 tables
+    count = int((end - start) / step) + 1
     for i in range(count + 1):
         t = min(start + i * step, end)
         click.echo(f"-- {fmt_duration(t)}")
