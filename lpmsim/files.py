@@ -32,7 +32,14 @@ class UnsafeTarget(OSError):
         return self.args[0]
 
 
+class BadPath(OSError):
+    def __str__(self) -> str:
+        return self.args[0]
+
+
 def read_bytes(path: str | Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    if "\x00" in str(path):
+        raise BadPath("a file name cannot hold a NUL character")
     with open(path, "rb") as f:
         data = f.read(limit + 1)
     if len(data) > limit:
@@ -48,6 +55,8 @@ def read_text(path: str | Path, limit: int = MAX_INPUT_BYTES) -> str:
 def check_target(path: str | Path) -> bool:
     """Raise UnsafeTarget when ``path`` is a symbolic link; True when it exists (is replaced)."""
     path = Path(path)
+    if "\x00" in str(path):
+        raise BadPath("a file name cannot hold a NUL character")
     if path.is_symlink():
         raise UnsafeTarget(f"{path} is a symbolic link; lpmsim does not write through links")
     return path.exists()

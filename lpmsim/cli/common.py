@@ -35,7 +35,7 @@ def resolve(path: str) -> str:
 
     from lpmsim.data import scenario_path
 
-    if not Path(path).exists() and (shipped := scenario_path(path)) is not None:
+    if "\x00" not in path and not Path(path).exists() and (shipped := scenario_path(path)) is not None:
         return str(shipped)
     return path
 
