@@ -124,11 +124,6 @@ class Admission:
             if pool and not any(m.up for m in pool):
                 problems.append(f"no mover service partition of the {side} system {system} is "
                                 "available")
-            if pool and not connected([m.vios for m in pool], [v.vios for v in self._pool(
-                    mig.plan.destination if side == "source" else mig.plan.source,
-                    mig.plan.spec.dest_msp if side == "source" else mig.plan.spec.source_msp)]):
-                problems.append(f"no mover service partition of the {side} system {system} "
-                                "shares a network (a link) with one of the other side")
             if mig.plan.spec.redundant_msps == 1 and have < 2:
                 problems.append(f"redundant MSPs required (--redundantmsps 1) but the {side} "
                                 f"system {system} has {have} mover service partition(s) to use")

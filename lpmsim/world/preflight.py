@@ -5,6 +5,7 @@ path between them, a running partition for active mobility). The HMC's full vali
 from __future__ import annotations
 
 from lpmsim.actors.migration import Plan
+from lpmsim.inventory.networks import connected
 from lpmsim.scenario import Scenario
 
 
@@ -18,7 +19,14 @@ def preflight(scenario: Scenario, mig: Plan) -> list[str]:
             problems.append(f"no mover service partition on source system {mig.source}")
         if mig.dst_msp is None:
             problems.append(f"no mover service partition on destination system {mig.destination}")
-        if mig.src_msp and mig.dst_msp and not mig.path:
-            problems.append(f"no mover service partition of {mig.source} shares a network (a "
-                            f"link) with one of {mig.destination}: no MSP pair can connect")
+        spec, inv = mig.spec, scenario.inventory
+        if mig.src_msp and mig.dst_msp and not mig.path and connected(
+                inv.msps_of(mig.source), inv.msps_of(mig.destination)):
+            # with no connected pair at all, validation says so (MSP_NO_COMMON_NETWORK); here
+            # only the pair the migration names cannot connect
+            named = ", ".join(f"{k} {v}" for k, v in (
+                ("source_msp", spec.source_msp), ("dest_msp", spec.dest_msp),
+                ("source_msp_ipaddr", spec.source_msp_ipaddr),
+                ("dest_msp_ipaddr", spec.dest_msp_ipaddr)) if v)
+            problems.append(f"the MSPs it names ({named}) share no network")
     return problems
