@@ -368,44 +368,26 @@ class Mover:
 def touch_model(regions, missing: list[float], window: float):
     """``rate(t, done)``: touches per second, at the nominal pace, of pages still missing at
     time ``t`` of a post-copy window of ``window`` seconds, for a guest that has done ``done``
-    seconds of nominal work by then (arrays or scalars); None when nothing missing is touched.
+    seconds of nominal work by then; None when nothing missing is touched. Plain floats: the
+    integrator calls it thousands of times, and numpy's per-call cost on four regions would
+    dominate.
 
     With shares ``missing[r]`` of region r still on the source, touches at theta_r per page per
     nominal second fetch missing pages (so they fall as e^(-theta_r done)); the scan has a(t)
     of the address space ahead, and since every page goes once the remaining bytes fall
     linearly in time: a(t) x sum_r n_r c_r m_r e^(-theta_r done) = X0 (1 - t/T)."""
-    n = np.array([r.pages for r in regions], dtype=float)
-    c = np.array([r.cost for r in regions], dtype=float)
-    theta = np.array([r.touch / r.pages if r.pages else 0.0 for r in regions])
-    m = np.array(missing, dtype=float)
-    x0 = float((n * c * m).sum())
-    if window <= 0 or x0 <= 0 or not (theta * m).any():
-        return None
-    # the ratio below is unchanged by a common factor e^(shift t); shifting by the smallest
-    # touch rate among the regions still to send keeps a hot region (theta t >> 700) from
-    # underflowing every term to 0/0. A free region (cost 0) touched more slowly than that
-    # is held at e^0: its faults are bounded by its missing pages anyway (callers clip).
-    rel = theta - theta[n * c * m > 0].min()
-    ncm, tnm = n * c * m, theta * n * m
-
-    def rate(t, done):
-        decay = np.exp(np.minimum(-np.multiply.outer(done, rel), 0.0))
-        ahead = x0 * np.clip(1 - np.asarray(t) / window, 0.0, 1.0) / (decay @ ncm)
-        return (decay @ tnm) * ahead
-
-    return rate
-
-
-def scalar_touch_model(regions, missing: list[float], window: float):
-    """:func:`touch_model` for one instant, in plain floats (the integrator calls it thousands
-    of times; numpy's per-call overhead on four regions would dominate)."""
     n = [float(r.pages) for r in regions]
-    c = [float(r.cost) for r in regions]
     theta = [r.touch / r.pages if r.pages else 0.0 for r in regions]
-    ncm = [a * b * float(m) for a, b, m in zip(n, c, missing)]
+    ncm = [a * float(r.cost) * float(m) for a, r, m in zip(n, regions, missing)]
     tnm = [th * a * float(m) for th, a, m in zip(theta, n, missing)]
     x0 = sum(ncm)
-    shift = min((th for th, w in zip(theta, ncm) if w > 0), default=0.0)
+    if window <= 0 or x0 <= 0 or not any(tnm):
+        return None
+    # the ratio below is unchanged by a common factor e^(shift done); shifting by the smallest
+    # touch rate among the regions still to send keeps a hot region (theta done >> 700) from
+    # underflowing every term to 0/0. A free region (cost 0) touched more slowly than that is
+    # held at e^0: its faults are bounded by its missing pages anyway (callers clip).
+    shift = min(th for th, w in zip(theta, ncm) if w > 0)
     rel = [th - shift for th in theta]
 
     def rate(t: float, done: float) -> float:
@@ -420,10 +402,11 @@ def scalar_touch_model(regions, missing: list[float], window: float):
 def fault_rate(regions, missing: list[float], window: float, t, done=None) -> np.ndarray:
     """:func:`touch_model` at times ``t`` (``done`` defaults to ``t``: a guest never slowed)."""
     t = np.atleast_1d(np.asarray(t, dtype=float))
+    done = t if done is None else np.broadcast_to(np.asarray(done, dtype=float), t.shape)
     rate = touch_model(regions, missing, window)
     if rate is None:
         return np.zeros_like(t)
-    return np.atleast_1d(rate(t, t if done is None else np.atleast_1d(np.asarray(done, dtype=float))))
+    return np.array([rate(a, b) for a, b in zip(t, done)])
 
 
 def demand_faults(regions, missing: list[float], window: float) -> float:
@@ -495,10 +478,8 @@ def guest_progress(regions, missing: list[float], window: float,
     if rate is None:  # nothing missing is touched
         return [(float(a), float(b), 1.0, 0.0) for a, b in zip(edges, edges[1:])]
 
-    scalar = scalar_touch_model(regions, missing, window)
-
     def rhs(t, y):
-        f = scalar(t, y[0])
+        f = rate(t, y[0])
         g = 1.0 / (1.0 + stall * f)
         return [g, g * f]
 
