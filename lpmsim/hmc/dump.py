@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lpmsim.files import read_text
-from lpmsim.hmc.format import FormatError, items, parse_line, unset
+from lpmsim.hmc.format import FormatError, ProblemsError, items, parse_line, unset
 
 MB = 2**20
 #: attribute names lpmsim reads, per file kind (the rest are listed as kept aside)
@@ -87,12 +87,8 @@ def digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-class HmcImportError(ValueError):
+class HmcImportError(ProblemsError):
     """Problems of a dump, each naming its file (and line)."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass

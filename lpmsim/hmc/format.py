@@ -6,6 +6,14 @@ inside such a value is doubled. ``none`` and an empty value mean "not set"."""
 from __future__ import annotations
 
 
+class ProblemsError(ValueError):
+    """Every problem of one input at once; ``problems`` lists them, each naming where."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
 class FormatError(ValueError):
     """A line that is not attribute=value pairs; the message says where."""
 

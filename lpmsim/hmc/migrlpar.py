@@ -14,18 +14,14 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from lpmsim.hmc.format import FormatError, items, parse_line, unset
+from lpmsim.hmc.format import FormatError, ProblemsError, items, parse_line, unset
 
 KNOWN = ("source_msp_name", "dest_msp_name", "source_msp_ipaddr", "dest_msp_ipaddr",
          "virtual_scsi_mappings", "virtual_fc_mappings", "dest_lpar_id")
 
 
-class MigrlparError(ValueError):
-    """Bad migrlpar arguments; ``problems`` lists each, naming the flag or attribute."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+class MigrlparError(ProblemsError):
+    """Bad migrlpar arguments, each naming the flag or attribute."""
 
 
 @dataclass
