@@ -16,37 +16,39 @@ from lpmsim.inventory.models import Vios
 
 def route(a: Interface, b: Interface) -> tuple[str, ...] | None:
     """The links from interface ``a`` to interface ``b``; None when they share none."""
-    common = [name for name in a.links if name in b.links]
+    return _route(a.links, b.links)
+
+
+def _route(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...] | None:
+    common = [name for name in a if name in b]
     if not common:
         return None
     meet = common[0]
-    head = list(a.links[:a.links.index(meet) + 1])
-    tail = [name for name in reversed(b.links[:b.links.index(meet)]) if name not in head]
+    head = list(a[:a.index(meet) + 1])
+    tail = [name for name in reversed(b[:b.index(meet)]) if name not in head]
     return tuple(head + tail)
 
 
-def routes(src: Vios, dst: Vios, src_ip: str | None = None,
-           dst_ip: str | None = None) -> list[tuple[Interface, Interface, tuple[str, ...]]]:
-    """Every interface pair of ``src`` and ``dst`` with a route (restricted to the given IP
-    addresses), in interface order."""
-    out = []
-    for a in src.lpm_interfaces():
-        if src_ip and a.ip != src_ip:
-            continue
-        for b in dst.lpm_interfaces():
-            if dst_ip and b.ip != dst_ip:
-                continue
-            path = route(a, b)
-            if path is not None:
-                out.append((a, b, path))
-    return out
+def _ends(v: Vios) -> list[tuple[str, tuple[str, ...]]]:
+    """(ip, links) of each LPM interface; without any, one over the VIOS's links (no model is
+    built: admission asks at every dispatch of every waiting migration)."""
+    return [(i.ip, i.links) for i in v.interfaces] or [("", v.links)]
 
 
 def msp_path(src: Vios, dst: Vios, src_ip: str | None = None,
              dst_ip: str | None = None) -> tuple[str, ...] | None:
-    """The links of the first route from ``src`` to ``dst``, None if none."""
-    found = routes(src, dst, src_ip, dst_ip)
-    return found[0][2] if found else None
+    """The links of the first interface pair of ``src`` and ``dst`` (restricted to the given
+    IP addresses, in interface order) that reaches each other; None if none."""
+    for ip_a, a in _ends(src):
+        if src_ip and ip_a != src_ip:
+            continue
+        for ip_b, b in _ends(dst):
+            if dst_ip and ip_b != dst_ip:
+                continue
+            path = _route(a, b)
+            if path is not None:
+                return path
+    return None
 
 
 def connected(srcs, dsts, src_ip: str | None = None, dst_ip: str | None = None):
@@ -61,4 +63,4 @@ def connected(srcs, dsts, src_ip: str | None = None, dst_ip: str | None = None):
     return out
 
 
-__all__ = ["connected", "msp_path", "route", "routes"]
+__all__ = ["connected", "msp_path", "route"]
