@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from lpmsim.fidelity import CaseError, load_case, load_cases, report_frame
-from lpmsim.fidelity.qemu_dev import case as qemu_case, platform_constants, read_rows
+from lpmsim.fidelity.qemu_dev import LOOPBACK, REUSED_PAGES, platform_constants, read_rows
+from lpmsim.fidelity.qemu_dev import case as qemu_case
 from lpmsim.fidelity.targets import KNOWN_GAPS, TARGETS, met, statistic
 from lpmsim.scenario.policies import ACCEL_DEFAULTS
 
@@ -71,6 +72,8 @@ def test_tcg_defaults_are_the_estimates_over_the_whole_set():
     tcg = ACCEL_DEFAULTS["tcg"]
     for key in ("setup_per_page", "sync_per_page", "device_state"):
         assert tcg[key] == pytest.approx(got[key], rel=0.02), key
+    assert REUSED_PAGES == pytest.approx(got["reused_pages"], abs=1)
+    assert LOOPBACK == pytest.approx(got["loopback_Bps"], rel=0.01)
 
 
 def test_a_broken_case_is_named(tmp_path):

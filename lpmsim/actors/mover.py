@@ -152,12 +152,13 @@ class Mover:
         the sync's cost (under the big lock) and its device state (ram_save_complete, then
         qemu_savevm_state_complete_precopy's device sections)."""
         fluid, env, mig, pol = self.fluid, self.env, self.mig, self.policy
-        added = fluid.sync(env.now)
+        cost = pol.sync_time(fluid.written(env.now))
+        fluid.sync(env.now)
         fluid.freeze(env.now)
         self.tally.syncs += 1
         self._begin_pass()
-        if pol.sync_time(added):
-            yield env.timeout(pol.sync_time(added))
+        if cost:
+            yield env.timeout(cost)
         if pol.suspended_send == "all" and self.tally.stop_reason != StopReason.POSTCOPY:
             nbytes = fluid.pending_bytes()
             if nbytes > 0:

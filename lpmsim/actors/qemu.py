@@ -7,7 +7,10 @@ migration_bitmap_sync):
 
 1. **Setup** (ram_save_setup -> ram_init_bitmaps): every page is marked dirty and the first
    sync runs (dirty-sync-count 1); it costs the policy's ``setup_time``. The first window
-   starts when setup ends (``iteration_start_time``).
+   starts at the migrate command, before setup (migration_thread calls
+   update_iteration_initial_status before qemu_savevm_state_setup), so it has already run
+   out when setup ends: the first burst closes it and a second quota follows at once (the
+   qemu-dev series show two quotas within ms of the setup's end).
 2. **Windows**: each BUFFER_DELAY (100 ms) window may carry max-bandwidth / 10 bytes
    (qemu_file_rate_limit); the thread sends them as fast as the path allows, then sleeps to
    the window's end. The scan goes round RAM in address order from where it stopped
@@ -78,7 +81,7 @@ def precopy_windows(mover):
     mover._begin_pass()
     quota = pol.precopy_cap() * pol.window if pol.precopy_cap() else math.inf
     threshold = 0.0
-    w_start, w_bytes = env.now, fluid.sent_bytes
+    w_start, w_bytes = began, fluid.sent_bytes  # iteration_start_time: before the setup
     cycles: deque = deque(maxlen=3 * STEADY_PERIOD + 1)
     last_sync = env.now
     per_window = 0.0  # bytes the last window carried, if nothing in it changed its pace
@@ -99,7 +102,9 @@ def precopy_windows(mover):
         left = min(quota_left, fluid.pending_bytes())
         full = False
         if left > EMPTY:
-            smooth, full = yield from _send(mover, left, w_end)
+            # a window already over (the first, after setup) still carries its quota
+            until = w_end if w_end > env.now + 1e-12 else env.now + pol.window
+            smooth, full = yield from _send(mover, left, until)
             # a regular window: its whole quota, or a full window at one rate
             clean = clean and smooth and (left == quota_left or quota == math.inf)
         if env.now < w_end - 1e-12 and fluid.pending_bytes() > EMPTY:
@@ -118,9 +123,9 @@ def precopy_windows(mover):
                 return StopReason.POSTCOPY
             continue
         if pending < threshold:  # ram_save_pending: sync below the threshold, then test again
-            added = fluid.sync(env.now)
+            cost = pol.sync_time(fluid.written(env.now))
+            fluid.sync(env.now)
             clean = False
-            cost = pol.sync_time(added)
             if cost:
                 mover.hold_guest(env.now, cost)
                 yield env.timeout(cost)

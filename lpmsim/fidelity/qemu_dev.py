@@ -7,7 +7,12 @@ with these inputs only (the README of the measurements explains each):
   (the README: "the first pass always scans all of ram_total: M + 8 KiB, plus 0.5 MiB");
 - touched memory: the idle guest's normal pages plus the working set. The idle baseline comes
   from the README's two published figures, ~21.6 k non-zero pages for an idle 512 MiB guest and
-  ~23.7 k for 1024 MiB, interpolated linearly in the guest size (not fitted to any row);
+  ~23.7 k for 1024 MiB, interpolated linearly in the guest size (not fitted to any row). Part of
+  that baseline is "boot memory that was freed but not zeroed" (README): free pages the
+  dirtier's ``mmap(MAP_POPULATE)`` takes back, so they count once, not twice. Their number
+  (:data:`REUSED_PAGES`) is a property of the guest image, estimated once over the whole set
+  from QEMU's zero-page counts (:func:`platform_constants`); a working set reuses up to that
+  many (assumption: the allocator hands those pages out first);
 - workload: ``uniform`` (``rand``) or ``sequential`` (``seq``) at ``dirty_pages_per_s`` page
   writes/s over ``ws_mib``; W = 0 or R = 0 is idle (the working set is touched once);
 - ``max-bandwidth`` and ``downtime-limit`` as set; the horizon is the 120 s cancel timeout;
@@ -34,6 +39,10 @@ from pathlib import Path
 IDLE_PAGES = {512: 21_600, 1024: 23_700}
 #: The loopback link's speed (bytes/s): estimated over the set by platform_constants().
 LOOPBACK = 0.622e9
+#: Freed-but-non-zero pages of the idle baseline that a working set's allocation reuses:
+#: estimated over the set by platform_constants() (the median overlap; 1.2 k of them at
+#: W = 32 MiB, 2.0-2.6 k at W >= 64 MiB).
+REUSED_PAGES = 2_379
 PAGE = 4096
 HORIZON_S = 120
 #: Linux x86-64: sizeof(struct page) = 64 bytes per 4 KiB page, allocated top-down at boot
@@ -46,6 +55,13 @@ def idle_pages(mem_mib: float) -> int:
     """The idle baseline of non-zero pages of a ``mem_mib`` guest (linear in the README's two)."""
     (m0, p0), (m1, p1) = sorted(IDLE_PAGES.items())
     return round(p0 + (p1 - p0) * (mem_mib - m0) / (m1 - m0))
+
+
+def touched_pages(mem_mib: float, ws_mib: float) -> int:
+    """Non-zero pages of a guest of ``mem_mib`` with a working set of ``ws_mib``: the idle
+    baseline plus the working set, less the baseline's free pages the working set reuses."""
+    ws = int(ws_mib * 1024 * 1024 // PAGE)
+    return idle_pages(mem_mib) + ws - min(ws, REUSED_PAGES)
 
 
 def read_rows(shared: Path, name: str = "measurements.csv") -> list[dict]:
@@ -63,7 +79,7 @@ def scenario(row: dict) -> dict:
     mem, pad, ws = _f(row, "mem_mib"), _f(row, "mem_pad_kib"), _f(row, "ws_mib")
     rate = _f(row, "dirty_pages_per_s")
     ram_kib = int(mem * 1024 + pad + 512)
-    touched = (idle_pages(mem) + int(ws * 1024 * 1024 // PAGE)) * PAGE
+    touched = touched_pages(mem, ws) * PAGE
     if ws > 0 and rate > 0:
         kind = "sequential" if row.get("dirty_mode") == "seq" else "uniform"
         workload = {"kind": kind, "rate": f"{rate:g} pages/s", "working_set": f"{ws:g} MiB"}
@@ -125,7 +141,9 @@ def case(row: dict) -> dict:
         "assumptions": {
             "inputs": "Converted by lpmsim.fidelity.qemu_dev from the row's inputs only.",
             "touched": (f"idle baseline {idle_pages(_f(row, 'mem_mib'))} pages (linear in the "
-                        "README's 21.6 k @ 512 MiB and 23.7 k @ 1024 MiB) plus the working set"),
+                        "README's 21.6 k @ 512 MiB and 23.7 k @ 1024 MiB) plus the working set, "
+                        f"less the up to {REUSED_PAGES} freed boot pages it reuses (estimated "
+                        "once over all rows)"),
             "platform": ("accel tcg defaults (setup, sync and device-state costs) and a "
                          f"{LOOPBACK / 1e9:.2f} GB/s loopback, estimated once over all rows"),
             "kernel": "the idle kernel's own background writes are not modelled (a few pages)",
@@ -203,11 +221,14 @@ def platform_constants(shared: Path) -> dict[str, float]:
 
     - setup_per_page: median of setup-time / RAM pages (setup is the first sync, which the
       TCG workaround makes scan the TLB once per page: README side effect (b));
-    - sync_per_page: the same per-page cost for every later sync (the same work per dirty page);
+    - sync_per_page: the same per-page cost for every later sync (the same work per page it
+      reads from the dirty log);
     - downtime = final bytes / loopback + device_state (the final sync finds only the pages
       dirtied since the iteration's sync an instant before): a Theil-Sen line of downtime
       against the downtime's RAM bytes gives the loopback speed (1 / slope) and device_state
-      (the intercept)."""
+      (the intercept);
+    - reused_pages: the idle baseline's pages a working set takes back, median over the rows
+      with one of baseline + W - non-zero pages found (RAM pages less QEMU's ``duplicate``)."""
     rows = read_rows(shared)
     ram_pages = [(_f(r, "mem_mib") * 1024 + _f(r, "mem_pad_kib") + 512) * 1024 / PAGE
                  for r in rows]
@@ -219,8 +240,11 @@ def platform_constants(shared: Path) -> dict[str, float]:
     slope = statistics.median(slopes)
     intercept = statistics.median(y - slope * x for x, y in pts)
     link = 1 / slope
+    overlap = [idle_pages(_f(r, "mem_mib")) + _f(r, "ws_mib") * 1024 * 1024 / PAGE
+               - (p - _f(r, "ram_duplicate")) for r, p in zip(rows, ram_pages) if _f(r, "ws_mib") > 0]
     return {"setup_per_page": per_page, "sync_per_page": per_page,
-            "device_state": intercept, "loopback_Bps": link}
+            "device_state": intercept, "loopback_Bps": link,
+            "reused_pages": statistics.median(overlap)}
 
 
 def main(argv: list[str]) -> int:

@@ -143,6 +143,19 @@ class PageFluid:
                     total += self._pages(k, p.lo, p.hi) * (1 - d) * self._log(r, p, now)
         return total
 
+    def written(self, now: float) -> float:
+        """Pages in the dirty log: written since the last sync (or since the scan cleared
+        them), whether or not the bitmap already marks them. What a sync reads, and so what
+        it costs where the cost is per logged page (QEMU's TCG slow path tests and clears each
+        page, resetting the TLB for each dirty one: cpu_physical_memory_sync_dirty_bitmap,
+        include/exec/ram_addr.h, and cpu_physical_memory_test_and_clear_dirty, softmmu/physmem.c)."""
+        total = 0.0
+        for p in self.pieces:
+            for k, r in enumerate(self.regions):
+                if r.rate:
+                    total += self._pages(k, p.lo, p.hi) * self._log(r, p, now)
+        return total
+
     def stale(self, now: float, normal_only: bool = True) -> float:
         """Pages whose newest content is not on the destination: the bitmap and the log."""
         return self.pending(normal_only) + self.logged(now)

@@ -51,8 +51,9 @@ class Policy(Protocol):
     def postcopy_cap(self) -> float | None:
         """A rate limit on the post-copy background stream (bytes/s); None = none."""
 
-    def sync_time(self, dirty_pages: float) -> float:
-        """Seconds one bitmap sync holds the guest, finding ``dirty_pages`` dirty pages."""
+    def sync_time(self, logged_pages: float) -> float:
+        """Seconds one bitmap sync holds the guest, reading ``logged_pages`` pages from the
+        dirty log (written since the last sync, marked in the bitmap already or not)."""
 
 
 class PassPolicy(Policy, Protocol):

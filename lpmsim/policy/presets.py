@@ -27,7 +27,7 @@ class _Pass:
     def postcopy_cap(self) -> float | None:
         return None
 
-    def sync_time(self, dirty_pages: float) -> float:
+    def sync_time(self, logged_pages: float) -> float:
         return 0.0
 
 
@@ -100,9 +100,9 @@ class Qemu:
         assert self.opts.setup_fixed is not None and self.opts.setup_per_page is not None
         return self.opts.setup_fixed + self.opts.setup_per_page * ram_pages
 
-    def sync_time(self, dirty_pages: float) -> float:
+    def sync_time(self, logged_pages: float) -> float:
         assert self.opts.sync_fixed is not None and self.opts.sync_per_page is not None
-        return self.opts.sync_fixed + self.opts.sync_per_page * dirty_pages
+        return self.opts.sync_fixed + self.opts.sync_per_page * logged_pages
 
     def postcopy_trigger(self) -> tuple[str, float] | None:
         """("syncs", N) or ("after", seconds since migrate) for migrate-start-postcopy."""
