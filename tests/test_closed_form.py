@@ -143,3 +143,45 @@ def test_qemu_postcopy_after_the_setup_sync_moves_no_ram_while_stopped(make):
     assert r.precopy_bytes == pytest.approx(cap * 0.1, rel=1e-9)
     assert r.suspended_bytes == 0
     assert r.postcopy_s == pytest.approx((left - tail) / cap + tail / link, rel=1e-3)
+
+
+def test_qemu_tcg_sync_costs_per_page_in_the_dirty_log(make):
+    """A TCG sync resets the TLB for every page the dirty log holds, whether or not the bitmap
+    already marks it (cpu_physical_memory_sync_dirty_bitmap): a post-copy switch mid-pass, by
+    time, stops for the pages written since the setup's sync, although most are still unsent
+    and so add nothing; a switch right after a sync stops for almost none."""
+    per_page, rate, ws_pages = 1e-5, 20_000, 16_384
+    workload = {"kind": "uniform", "rate": f"{rate} pages/s", "working_set": "64 MiB"}
+
+    def downtime(after):
+        policy = {"preset": "qemu", "accel": "tcg", "max_bandwidth": "100 MB/s",
+                  "postcopy": after, "setup_fixed": 0, "setup_per_page": 0,
+                  "sync_fixed": 0, "sync_per_page": per_page, "device_state": 0}
+        res = simulate(make(memory=GiB, bandwidth=1e9, workload=workload, policy=policy))
+        r = res.migrations.iloc[0]
+        assert r.stop_reason == "postcopy"
+        return r.downtime_s, r.suspend_s
+
+    def written(t):  # distinct pages of the working set written in t (uniform, with replacement)
+        return ws_pages * (1 - math.exp(-rate * t / ws_pages))
+
+    after_sync, at_sync = downtime("1 passes")
+    by_time, at_time = downtime("0.5 s")
+    assert at_sync == pytest.approx(0.1, abs=1e-9) and at_time == pytest.approx(0.5, abs=1e-9)
+    assert after_sync == pytest.approx(per_page * written(at_sync), rel=1e-6)
+    assert by_time == pytest.approx(per_page * written(at_time), rel=1e-6)
+
+
+def test_qemu_first_window_opens_before_setup(make):
+    """migration_thread sets iteration_start_time before qemu_savevm_state_setup, so when a
+    setup longer than a window ends, the first burst closes the overdue window and a second
+    quota follows at once: two windows' bytes by one window after setup."""
+    cap = 100e6
+    r = simulate(make(memory=GiB, bandwidth=1e9, policy={
+        "preset": "qemu", "max_bandwidth": "100 MB/s", "postcopy": "0.3 s",
+        "setup_fixed": 0.25, "setup_per_page": 0})).migrations.iloc[0]
+    burst = cap * 0.1 / 1e9  # one quota at link speed
+    # setup 0.25 s; quota 1 closes the overdue window [0, 0.1]; quota 2 opens [0.26, 0.36];
+    # the switch (flag set at 0.3 s) waits for that window's end
+    assert r.suspend_s == pytest.approx(0.25 + burst + 0.1, abs=1e-9)
+    assert r.precopy_bytes == pytest.approx(2 * cap * 0.1, rel=1e-9)
