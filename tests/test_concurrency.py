@@ -27,7 +27,6 @@ def test_a_flow_limited_elsewhere_leaves_its_share_to_the_others():
     raw["vios"][0]["msp_throughput"] = "0.2 GB/s"       # vA1: a slow MSP
     raw["migrations"][0]["source_msp"] = "vA1"
     raw["migrations"][1]["source_msp"] = "vA2"
-    raw["mover"] = {"levels": {"share": [1, 1, 1, 1, 1]}}
     m = simulate(scenario_from_dict(raw)).migrations.set_index("migration")
     assert m.loc["p2", "completed_s"] == pytest.approx(2 * GiB / 0.8e9, rel=1e-6)
     # p1 ran at 0.2 GB/s throughout (the link had room for it all along)
@@ -65,12 +64,34 @@ def test_more_than_eight_at_once_needs_two_vios_pairs(pairs, expected):
         assert sorted(m.src_msp.value_counts().tolist()) == [6, 6]
 
 
-def test_concurrency_level_sets_slots_streams_and_share():
-    # level 2: 2 slots per MSP; level 5: 25 % of msp_throughput per migration
+def test_concurrency_level_sets_slots_and_threads():
+    # level 2: 2 slots per MSP; level 5: 2 mover threads, each one processor's rate
     m = simulate(scenario(n=4, level=2, memory="64 MiB")).migrations
     assert peak(zip(m.admitted_s, m.released_s)) == 2
-    slow = simulate(scenario(n=1, level=5, msp="1 GB/s", bandwidth="10 GB/s", memory="1 GiB"))
-    assert slow.migrations.completed_s[0] == pytest.approx(GiB / 0.25e9, rel=1e-6)
+    thread = 0.125 * 1.0e9  # bytes_per_cycle x 1 GHz
+    slow = fleet(n=1, level=5, msp=None, bandwidth="10 GB/s", memory="1 GiB",
+                 mover={"bytes_per_cycle": 0.125})
+    for s in slow["systems"]:
+        s["processor_ghz"] = 1.0
+    for v in slow["vios"]:
+        del v["msp_throughput"]
+        v["entitlement"] = 8.0  # room for more threads than the level gives
+    m = simulate(scenario_from_dict(slow)).migrations
+    assert m.completed_s[0] == pytest.approx(GiB / (2 * thread), rel=1e-6)
+
+
+def test_a_vios_entitlement_bounds_its_migrations_together():
+    """All threads through one MSP share its processors: four migrations at level 4 (6 threads
+    each) on a VIOS of 1.5 processors move 1.5 processors' worth in all, max-min fairly."""
+    raw = fleet(n=4, level=4, bandwidth="100 GB/s", memory="1 GiB", mover={"bytes_per_cycle": 0.1})
+    for s in raw["systems"]:
+        s["processor_ghz"] = 2.0
+    for v in raw["vios"]:
+        del v["msp_throughput"]
+        v["entitlement"] = 1.5
+    m = simulate(scenario_from_dict(raw)).migrations
+    total = 1.5 * 0.1 * 2.0e9
+    assert m.completed_s.to_numpy() == pytest.approx([4 * GiB / total] * 4, rel=1e-6)
 
 
 def test_tcp_window_bounds_a_migration_on_a_long_path():

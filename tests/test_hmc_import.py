@@ -45,6 +45,7 @@ def test_import_validate_and_evacuate_a_frame(tmp_path):
     assert batch.state == "not activated" and batch.memory == 32 * 2**30  # from its profile
     v = next(v for v in sc.vios if v.name == "p10-a-vios1")
     assert v.concurrency_lvl == 3 and v.cfg_msp_lpm_ops == 8 and v.seas[0].vlans == (1, 100, 200)
+    assert v.entitlement == 1.0  # a capped shared VIOS: its processing units bound its threads
     raw = tomllib.loads(text) | {"evacuations": [{"source": "p10-a", "destination": "p10-b"}]}
     res = simulate(scenario_from_dict(raw)).migrations.set_index("migration")
     assert len(res) == 6

@@ -20,8 +20,10 @@ With ``redundant_msps`` 1 (required) or 2 (if available) a migration takes two p
 
 ``concurrency_lvl`` (S10) sets, per the scenario's :class:`~lpmsim.scenario.faults.ConcurrencyLevels`
 table, an MSP's slots (min of cfg_msp_lpm_ops and max_ops), and for each pair (a :class:`Lane`)
-the TCP streams (threads) and the rate cap one migration may draw: the smaller of
-share x msp_throughput on each side and streams x window / RTT (:func:`lpmsim.network.tcp_cap`).
+the mover threads, each a TCP stream (or the HMC sizes them:
+:func:`lpmsim.inventory.mover_cpu.threads`). One migration may draw threads x the slower side's
+thread rate, and threads x window / RTT (:func:`lpmsim.network.tcp_cap`); the MSPs' processors,
+shared by all their migrations, bound the rest on the ``msp:<vios>`` pseudo-links.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import simpy
 from lpmsim.actors.causes import Aborted, Failure
 from lpmsim.actors.migration import Migration
 from lpmsim.actors.vasi import Entity
+from lpmsim.inventory.mover_cpu import threads
 from lpmsim.inventory.networks import connected
 from lpmsim.kinds import FailureKind
 from lpmsim.network import tcp_cap
@@ -64,6 +67,7 @@ class Admission:
         self.msps = msps
         self.network = network
         self.mover = scenario.mover
+        self.hmc_version = scenario.hmc.version
         self.active = {s.name: simpy.Resource(env, s.max_active_migrations) for s in scenario.systems}
         self.inactive = {s.name: simpy.Resource(env, s.max_inactive_migrations)
                          for s in scenario.systems}
@@ -160,7 +164,8 @@ class Admission:
                 chosen.append((s.name, d.name, path))  # disjoint pairs over common networks
         if len(chosen) < need:
             return None
-        lanes = [self.lane(by_vios[a], by_vios[b], path) for a, b, path in chosen]
+        memory = mig.plan.partition.memory
+        lanes = [self.lane(by_vios[a], by_vios[b], path, memory) for a, b, path in chosen]
         if mig.plan.nx_cap is not None:  # the NX units feed all of a migration's lanes
             share = mig.plan.nx_cap / len(lanes)
             lanes = [Lane(x.src, x.dst, x.path, min(x.cap, share), x.streams) for x in lanes]
@@ -174,16 +179,13 @@ class Admission:
         free = [m for m in pool if m.up and m.slots.count < m.slots.capacity]
         return sorted(free, key=lambda m: (m.slots.count, m.vios.name))
 
-    def lane(self, src, dst, route: tuple[str, ...]) -> Lane:
+    def lane(self, src, dst, route: tuple[str, ...], memory: float) -> Lane:
         from lpmsim.actors.msp import directed
 
-        levels = self.mover.levels
         path = (src.cpu_link, *directed(route, src.vios, dst.vios), dst.cpu_link)
-        streams = min(levels.threads[src.vios.concurrency_lvl - 1],
-                      levels.threads[dst.vios.concurrency_lvl - 1])
-        cap = min(src.vios.msp_throughput * levels.share[src.vios.concurrency_lvl - 1],
-                  dst.vios.msp_throughput * levels.share[dst.vios.concurrency_lvl - 1],
-                  tcp_cap(self.mover.tcp_window, self.network.rtt(path), streams))
+        streams = threads(src.vios, dst.vios, memory, self.mover.levels.threads, self.hmc_version)
+        cap = streams * min(src.thread_rate, dst.thread_rate,
+                            tcp_cap(self.mover.tcp_window, self.network.rtt(path)))
         return Lane(src, dst, path, cap, streams)
 
 

@@ -1,12 +1,15 @@
 """A mover service partition (MSP): the VIOS service that moves a partition's memory.
 
-Its CPU and mover threads are a pseudo-link ``msp:<vios>`` of capacity ``msp_throughput`` on every
-path through it, so concurrent migrations share it max-min fairly, and an MSP failure is that link
-going down: the network's link state is the one source of truth for whether an MSP is up. The
-data path of one migration is :class:`lpmsim.actors.mover.Mover`.
+Its processors are a pseudo-link ``msp:<vios>`` (capacity
+:func:`lpmsim.inventory.mover_cpu.msp_capacity`) on every path through it, so the threads of
+concurrent migrations share them max-min fairly, and an MSP failure is that link going down:
+the network's link state is the one source of truth for whether an MSP is up. The data path of
+one migration is :class:`lpmsim.actors.mover.Mover`.
 """
 
 from __future__ import annotations
+
+import math
 
 import simpy
 
@@ -21,8 +24,10 @@ class Msp:
     concurrency_lvl, S10; see :mod:`lpmsim.actors.admission`)."""
 
     def __init__(self, env: simpy.Environment, vios: Vios, network: Network, recorder: Recorder,
-                 levels=None, adapter_rate: float | None = None):
+                 levels=None, adapter_rate: float | None = None, thread_rate: float = math.inf):
         self.env = env
+        #: bytes/s one of its mover threads moves (lpmsim.inventory.mover_cpu.thread_rate)
+        self.thread_rate = thread_rate
         self.vios = vios
         self.network = network
         self.recorder = recorder

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import least_squares
 
+from lpmsim.inventory.mover_cpu import msp_capacity
 from lpmsim.calibrate.observations import CalibrationError, Observation
 from lpmsim.files import read_text
 from lpmsim.scenario import Scenario, ScenarioError, scenario_from_dict
@@ -113,12 +114,18 @@ def parameters(sc: Scenario, observed: set[str], groups=GROUPS) -> list[Param]:
     params: list[Param] = []
     migs = {m.plan.partition.name: m.plan for m in build_migrations(sc)}
     vios = {v.name: v for v in sc.vios}
+    systems = {s.name: s for s in sc.systems}
+
+    def capacity(name: str) -> float:
+        v = vios[name]
+        return msp_capacity(v, systems[v.system], sc.mover.bytes_per_cycle)
+
     if "msp" in groups:
         pairs = sorted({(migs[p].src_msp, migs[p].dst_msp) for p in observed
                         if p in migs and migs[p].mode == "active" and migs[p].src_msp})
         for a, b in pairs:
             assert a is not None and b is not None  # only active migrations, which have MSPs
-            x0 = min(vios[a].msp_throughput, vios[b].msp_throughput)
+            x0 = min(capacity(a), capacity(b))
             params.append(Param(f"msp_throughput[{a}>{b}]", "msp", 1e6, 1e11, x0,
                                 _setter([("vios", a, "msp_throughput"),
                                          ("vios", b, "msp_throughput")], _fmt_bw), _fmt_bw))

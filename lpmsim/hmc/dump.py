@@ -50,7 +50,8 @@ READ = {
     "mem_sys": {"configurable_sys_mem", "sys_firmware_mem", "installed_sys_mem"},
     "mem_lpar": {"lpar_name", "lpar_id", "curr_mem", "mem_mode"},
     "proc_sys": {"configurable_sys_proc_units", "installed_sys_proc_units"},
-    "proc_lpar": {"lpar_name", "lpar_id", "curr_procs", "curr_proc_units", "curr_proc_mode"},
+    "proc_lpar": {"lpar_name", "lpar_id", "curr_procs", "curr_proc_units", "curr_proc_mode",
+                  "curr_sharing_mode"},
     "scsi": {"lpar_name", "lpar_id", "slot_num", "adapter_type", "remote_lpar_name",
              "remote_slot_num"},
     "fc": {"lpar_name", "lpar_id", "slot_num", "adapter_type", "remote_lpar_name",
@@ -327,6 +328,9 @@ def _partitions(r: Reader, folder: Path, system: str, luns: set[str]) -> tuple[l
         pid = r.number(o, "lpar_id", rel, no, kind=int)
         if o["lpar_env"] == "vioserver":
             v = _vios(r, o, system, pid, maps[name], eth.get(name, []), profs.get(name, []))
+            for pno, c in proc.get(name, []):
+                if (n := _mover_processors(r, c, f"{system}/{FILES['proc_lpar']}", pno)):
+                    v["entitlement"] = n
             clients = {x["name"] for _, x in lpars}
             # slots the scenario's client adapters do not account for: its trunk and other
             # virtual Ethernet adapters, and server adapters of clients not in the dump
@@ -384,6 +388,14 @@ def _partitions(r: Reader, folder: Path, system: str, luns: set[str]) -> tuple[l
                 p["active_profile"] = o["curr_profile"]
         parts_out.append(p)
     return vios_out, parts_out
+
+
+def _mover_processors(r: Reader, c: dict, rel: str, no: int) -> float | None:
+    """The processors a VIOS's mover threads can run on: a dedicated VIOS's processors, an
+    uncapped one's virtual processors (what it can grow to), else its entitlement."""
+    if c.get("curr_proc_mode") == "ded" or c.get("curr_sharing_mode") == "uncap":
+        return r.number(c, "curr_procs", rel, no) or r.number(c, "curr_proc_units", rel, no)
+    return r.number(c, "curr_proc_units", rel, no) or r.number(c, "curr_procs", rel, no)
 
 
 def _profile_values(r: Reader, system: str, no: int, pr: dict) -> dict:

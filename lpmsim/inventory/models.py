@@ -65,6 +65,9 @@ class ManagedSystem(BaseModel):
     #: SR-IOV physical ports in shared mode, which can back a vNIC server on a VIOS.
     sriov_shared_ports: int = Field(default=0, ge=0)
     firmware: str = ""
+    #: Processor clock (GHz); the rate of a VIOS mover thread scales with it. Assumption:
+    #: 3.5 GHz, about the nominal clock of POWER9 and POWER10 servers.
+    processor_ghz: float = Field(default=3.5, gt=0, le=10)
     #: Raw bytes per second its NX accelerators compress and encrypt (or decompress and
     #: decrypt) for LPM; None: not a bound (an assumption: IBM publishes no figure).
     nx_throughput: Bandwidth | None = None
@@ -137,10 +140,15 @@ class Vios(BaseModel):
     name: str
     system: str
     msp: bool = True
-    #: What one MSP can push through its mover threads (VIOS CPU and threads). Unknown in public
-    #: sources; IBM's POWER6-era guidance needs ~1 processor per side for 1 GbE (S21). Default
-    #: assumption: not the bottleneck below 10 GbE.
-    msp_throughput: Bandwidth = Field(default=2.0e9, gt=0)
+    #: Processors its mover threads can run on: the entitlement of a capped VIOS, the virtual
+    #: processors an uncapped one can grow to, the cores of a dedicated one. Assumption: 2.0.
+    entitlement: float = Field(default=2.0, gt=0, le=1024)
+    #: What the MSP moves in all (bytes/s), when known (``lpmsim calibrate`` fits it); not
+    #: given: entitlement x one thread's rate (:mod:`lpmsim.inventory.mover_cpu`).
+    msp_throughput: Bandwidth | None = Field(default=None, gt=0)
+    #: ioslevel, e.g. "3.1.4.10": from 3.1.2 (with HMC V9R2M950) the HMC sizes a migration's
+    #: threads itself (S10).
+    version: str = ""
     #: The links this VIOS's MSP traffic crosses, in order from the VIOS outwards.
     links: tuple[str, ...] = ()
     #: Its LPM interfaces, each with the links behind it; none given: one interface over

@@ -43,33 +43,29 @@ class ConcurrencyLevels(BaseModel):
     from VIOS 2.2.4.0 it also sets the thread count, with a strict thread cap. IBM publishes no
     numbers, so this table is an assumption:
 
-    ===== ======= ===== =======
-    level threads share max_ops
-    ===== ======= ===== =======
-    1     16      1.0   1
-    2     12      1.0   2
-    3     8       1.0   4
-    4     6       0.75  8
-    5     2       0.25  8
-    ===== ======= ===== =======
+    ===== ======= =======
+    level threads max_ops
+    ===== ======= =======
+    1     16      1
+    2     12      2
+    3     8       4
+    4     6       8
+    5     2       8
+    ===== ======= =======
 
-    ``threads`` mover threads per migration, each with one TCP stream (bounded by
-    window / RTT); ``share`` of the VIOS's ``msp_throughput`` one migration may draw;
-    ``max_ops`` concurrent migrations per MSP (the MSP's slots are the smaller of this and
-    ``cfg_msp_lpm_ops``).
+    ``threads`` mover threads per migration, each with one TCP stream (one processor's rate at
+    most, and window / RTT: :mod:`lpmsim.inventory.mover_cpu`); ``max_ops`` concurrent
+    migrations per MSP (the MSP's slots are the smaller of this and ``cfg_msp_lpm_ops``).
     """
 
     model_config = STRICT
     threads: tuple[int, int, int, int, int] = (16, 12, 8, 6, 2)
-    share: tuple[float, float, float, float, float] = (1.0, 1.0, 1.0, 0.75, 0.25)
     max_ops: tuple[int, int, int, int, int] = (1, 2, 4, 8, 8)
 
     @model_validator(mode="after")
     def _positive(self):
         if min(self.threads) < 1 or min(self.max_ops) < 1:
             raise ValueError("threads and max_ops must be >= 1")
-        if not all(0 < s <= 1 for s in self.share):
-            raise ValueError("share must lie in (0, 1]")
         return self
 
 
@@ -81,6 +77,12 @@ class Mover(BaseModel):
     #: tcp_recvspace ISNO values commonly set for 10 GbE). A stream carries at most window / RTT.
     tcp_window: Size = Field(default=256 * 2**10, gt=0)
     levels: ConcurrencyLevels = ConcurrencyLevels()
+    #: Bytes of LPM data one mover thread moves per processor cycle, send or receive side
+    #: (TCP with jumbo frames and large send / receive offload, copies to and from the
+    #: hypervisor's buffers). Assumption: 0.3, i.e. ~1 GB/s per thread at 3.5 GHz; the one
+    #: public figure, ~1 POWER6 processor per side for 1 GbE with 1500-byte frames (S21), is
+    #: 0.025. docs/sensitivity.md sweeps it.
+    bytes_per_cycle: float = Field(default=0.3, gt=0, le=64)
 
 
 class Evacuation(BaseModel):

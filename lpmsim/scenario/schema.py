@@ -20,7 +20,10 @@ from lpmsim.scenario.policies import PolicyOptions, PowerVMOptions
 
 
 class HmcSteps(BaseModel):
-    """Durations of the seed table's steps that are not data transfers (assumptions)."""
+    """The HMC: durations of the seed table's steps that are not data transfers (assumptions),
+    and its version (e.g. "V10R2M1040"; from V9R2M950 it sizes mover threads per migration)."""
+
+    version: str = ""
 
     requirements: Duration = 0.0     # step 1, user: requirements and preparation
     shutdown: Duration = 60.0        # step 2, inactive only: the OS shuts down

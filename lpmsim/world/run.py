@@ -17,6 +17,7 @@ from lpmsim.actors.faults import Injector
 from lpmsim.actors.migration import Migration, Plan, record
 from lpmsim.actors.msp import Msp, cpu_link, reverse
 from lpmsim.inventory.networks import connected
+from lpmsim.inventory.mover_cpu import msp_capacity, thread_rate
 from lpmsim.inventory.nx import lpm_compression, nx_cap
 from lpmsim.actors.records import Recorder
 from lpmsim.network import LinkSpec, Network
@@ -48,7 +49,10 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
     links = [LinkSpec(name, link.bandwidth, link.latency, link.usable_efficiency,
                       link.aggregation)
              for link in scenario.links for name in (link.name, reverse(link.name))]
-    network = Network(env, [*links, *(LinkSpec(cpu_link(v), v.msp_throughput)
+    systems = {s.name: s for s in scenario.systems}
+    per_cycle = scenario.mover.bytes_per_cycle
+    network = Network(env, [*links, *(LinkSpec(cpu_link(v),
+                                               msp_capacity(v, systems[v.system], per_cycle))
                                       for v in scenario.vios if v.msp)],
                       samples=rec.links,
                       twins={k: v for link in scenario.links
@@ -62,7 +66,8 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
         firsts = [i.links[0] for i in v.lpm_interfaces() if i.links and i.links[0] in rates]
         return max((rates[name] for name in firsts), default=None)
 
-    msps = {v.name: Msp(env, v, network, rec, scenario.mover.levels, adapter_rate(v))
+    msps = {v.name: Msp(env, v, network, rec, scenario.mover.levels, adapter_rate(v),
+                        thread_rate(systems[v.system], per_cycle))
             for v in scenario.vios if v.msp}
     migrations = build_migrations(scenario)
     ledger = Ledger(scenario.inventory,
