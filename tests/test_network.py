@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import pytest
+import simpy
 
 from netkit import close, finish_log, make
 
@@ -268,3 +269,26 @@ def test_bad_transfer_arguments_raise_clear_errors() -> None:
     with pytest.raises(ValueError, match="twice"):
         Network(env, [LinkSpec("a", 1.0), LinkSpec("a", 2.0)])
     assert net.flows == ()  # nothing half-made was left on the network
+
+
+def test_a_flows_scale_on_a_link_is_the_capacity_it_uses_there():
+    """Weighted max-min: flows that use a and b units of a link per byte/s get equal rates r
+    with (a + b) r = capacity; a capped flow leaves the rest to the other."""
+    from lpmsim.network.sharing import water_fill
+
+    assert water_fill([(0,), (0,)], [math.inf] * 2, [12.0], [1, 1], [(1.0,), (3.0,)]) == \
+        pytest.approx([3.0, 3.0])
+    assert water_fill([(0,), (0,)], [1.0, math.inf], [12.0], [1, 1], [(1.0,), (3.0,)]) == \
+        pytest.approx([1.0, 11 / 3])
+    # a scale on one link only: the other link (capacity 2) binds the second flow
+    assert water_fill([(0, 1), (0,)], [math.inf] * 2, [12.0, 2.0], [1, 1], [(2.0, 1.0), None]) == \
+        pytest.approx([2.0, 8.0])
+
+
+def test_a_bad_scale_is_refused():
+    env = simpy.Environment()
+    net = Network(env, [LinkSpec("a", 1e9), LinkSpec("b", 1e9)])
+    with pytest.raises(ValueError, match="not on the path"):
+        net.transfer(["a"], 10, scale={"b": 2.0})
+    with pytest.raises(ValueError, match="> 0"):
+        net.transfer(["a"], 10, scale={"a": 0})

@@ -45,3 +45,26 @@ def test_the_nx_rate_bounds_the_stream():
 
 def test_a_stated_ratio_applies_on_any_system():
     assert run(compression=2.0).bytes_sent == pytest.approx(run().bytes_sent / 2, rel=1e-6)
+
+
+def test_a_systems_nx_units_are_shared_by_its_migrations():
+    """Two migrations out of one system share its NX units, each using ratio raw bytes per
+    byte it sends (max-min: equal wire rates r with 4r + 2r = the NX rate), until the first
+    is done; the other then has them alone."""
+    from fleet import fleet
+
+    raw = fleet(n=2, bandwidth="100 GB/s", memory="1 GiB")
+    for s in raw["systems"]:
+        s |= P10
+    raw["systems"][0]["nx_throughput"] = "1 GB/s"   # frame A's NX; B's is not a bound
+    raw["partitions"][0]["compressibility"] = 4.0
+    raw["partitions"][1]["compressibility"] = 2.0
+    res = simulate(scenario_from_dict(raw))
+    m = res.migrations.set_index("migration")
+    GiB, nx = 2**30, 1e9
+    r = nx / 6
+    t1 = GiB / 4 / r
+    assert m.loc["p1", "completed_s"] == pytest.approx(t1, rel=1e-6)
+    assert m.loc["p2", "completed_s"] == pytest.approx(t1 + (GiB / 2 - r * t1) / (nx / 2), rel=1e-6)
+    used = res.links[res.links.link == "nx:A"]
+    assert used.rate_Bps.max() == pytest.approx(nx) and (used.rate_Bps <= nx * (1 + 1e-9)).all()

@@ -55,6 +55,8 @@ class Lane:
     cap: float         # bytes/s one migration may draw over this pair
     streams: int       # TCP streams (mover threads)
     up: bool = True
+    #: capacity per byte/s sent on links other than 1: the NX units (compression ratio)
+    scale: dict[str, float] | None = None
 
     @property
     def name(self) -> str:
@@ -166,9 +168,10 @@ class Admission:
             return None
         memory = mig.plan.partition.memory
         lanes = [self.lane(by_vios[a], by_vios[b], path, memory) for a, b, path in chosen]
-        if mig.plan.nx_cap is not None:  # the NX units feed all of a migration's lanes
-            share = mig.plan.nx_cap / len(lanes)
-            lanes = [Lane(x.src, x.dst, x.path, min(x.cap, share), x.streams) for x in lanes]
+        if mig.plan.nx_links:  # the systems' NX units, shared with their other migrations
+            nx, ratio = mig.plan.nx_links, mig.plan.compression
+            lanes = [Lane(x.src, x.dst, (nx[0], *x.path, *nx[1:]), x.cap, x.streams,
+                          scale={name: ratio for name in nx}) for x in lanes]
         return lanes
 
     def _pool(self, system: str, named: str | None) -> list:

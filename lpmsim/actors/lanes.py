@@ -116,7 +116,8 @@ class LaneStream:
         self.flows = []
         for lane in lanes:
             limit = lane.cap if self.cap is None else min(lane.cap, self.cap / len(lanes))
-            flow = self.network.transfer(lane.path, share, cap=limit, owner=self.mig.id)
+            flow = self.network.transfer(lane.path, share, cap=limit, owner=self.mig.id,
+                                         scale=lane.scale)
             flow.done.defused = True  # a failure is handled in wait()
             self.flows.append(flow)
 

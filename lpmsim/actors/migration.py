@@ -44,10 +44,10 @@ class Plan:
     src_msp: str | None = None  # the first MSP of each side (for preflight)
     dst_msp: str | None = None
     path: tuple[str, ...] = ()
-    #: raw / wire size of the pages (NX compression, lpmsim.inventory.nx), and the wire bytes/s
-    #: the NX units can feed (None: not a bound)
+    #: raw / wire size of the pages (NX compression, lpmsim.inventory.nx), and the NX
+    #: pseudo-links the stream crosses (each used at ``compression`` raw bytes per byte sent)
     compression: float = 1.0
-    nx_cap: float | None = None
+    nx_links: tuple[str, ...] = ()
 
     @property
     def mode(self) -> Mode:

@@ -3,8 +3,12 @@
 IBM: from firmware FW920 (HMC V9R1.920) on POWER9, the hypervisor compresses and encrypts
 partition mobility data with the on-chip NX accelerators, always on, "up to 15x faster on slow
 networks" (P. Heyrman, "LPM Improvements in PowerVM 3.1.2", 2021; shared/reference). The wire
-then carries each page at its compressed size, and the NX units' rate bounds the stream.
-A migration's ``compression`` (> 1) states the ratio outright, on any system.
+then carries each page at its compressed size. The NX units belong to the system (POWER9: per
+chip, 2 compression and 2 encryption engines, S20) and serve every migration into or out of it:
+a system's ``nx_throughput`` (raw bytes/s) is a pseudo-link ``nx:<system>`` that each
+migration's stream crosses on both ends, using ``ratio`` raw bytes of it per byte it sends
+(lpmsim.network's link scale), shared max-min. A migration's ``compression`` (> 1) states the
+ratio outright, on any system.
 """
 
 from __future__ import annotations
@@ -39,10 +43,15 @@ def lpm_compression(src: ManagedSystem, dst: ManagedSystem, partition: Partition
     return (partition.compressibility if both else 1.0), both
 
 
-def nx_cap(src: ManagedSystem, dst: ManagedSystem, ratio: float) -> float | None:
-    """Wire bytes/s the NX units of both ends can feed (raw rate / ratio), None if unbounded."""
-    rates = [s.nx_throughput for s in (src, dst) if s.nx_throughput]
-    return min(rates) / ratio if rates else None
+def nx_link(system: ManagedSystem) -> str:
+    """The pseudo-link that stands for ``system``'s NX units."""
+    return f"nx:{system.name}"
 
 
-__all__ = ["firmware_level", "lpm_compression", "nx_cap", "nx_on"]
+def nx_links(src: ManagedSystem, dst: ManagedSystem) -> tuple[str, ...]:
+    """The NX pseudo-links of a stream from ``src`` to ``dst`` (systems whose NX rate is given;
+    the others are not a bound)."""
+    return tuple(nx_link(s) for s in (src, dst) if s.nx_throughput)
+
+
+__all__ = ["firmware_level", "lpm_compression", "nx_link", "nx_links", "nx_on"]

@@ -20,23 +20,27 @@ __all__ = ["Allocation", "Allocations"]
 class Allocation:
     """The rate of one flow of each class, and (computed when asked) the load on each link."""
 
-    __slots__ = ("rates", "_paths", "_weights", "_load")
+    __slots__ = ("rates", "_paths", "_weights", "_scales", "_load")
 
     def __init__(self, classes: list[int], paths: list[tuple[int, ...]], weights: list[int],
-                 rates: list[float]) -> None:
+                 rates: list[float], scales: list[tuple[float, ...] | None] | None = None) -> None:
         self.rates = dict(zip(classes, rates))
         self._paths = paths
         self._weights = weights
+        self._scales = scales or [None] * len(paths)
         self._load: dict[int, tuple[float, int]] | None = None
 
     def load(self) -> dict[int, tuple[float, int]]:
-        """Per link id: the total rate allocated (bytes/s) and the number of flows."""
+        """Per link id: the capacity allocated (bytes/s; a flow's rate times its scale there)
+        and the number of flows."""
         if self._load is None:
             load: dict[int, tuple[float, int]] = {}
-            for path, rate, n in zip(self._paths, self.rates.values(), self._weights):
-                for link in path:
+            for path, rate, n, scale in zip(self._paths, self.rates.values(), self._weights,
+                                            self._scales):
+                for k, link in enumerate(path):
                     total, count = load.get(link, (0.0, 0))
-                    load[link] = (total + rate * n, count + n)
+                    a = scale[k] if scale is not None else 1.0
+                    load[link] = (total + rate * n * a, count + n)
             self._load = load
         return self._load
 
@@ -50,19 +54,23 @@ class Allocations:
         self._capacity = capacity
         self._size = size
         self._max_classes = max_classes
-        self._ids: dict[tuple[tuple[int, ...], float], int] = {}
+        self._ids: dict[tuple, int] = {}
         self._paths: list[tuple[int, ...]] = []
         self._caps: list[float] = []
+        self._scales: list[tuple[float, ...] | None] = []
         self._memo: dict[frozenset[tuple[int, int]], Allocation] = {}
 
-    def classify(self, links: tuple[int, ...], cap: float) -> int:
-        """The number of the class of flows over ``links`` with cap ``cap`` (inf for none)."""
-        key = (links, cap)
+    def classify(self, links: tuple[int, ...], cap: float,
+                 scale: tuple[float, ...] | None = None) -> int:
+        """The number of the class of flows over ``links`` with cap ``cap`` (inf for none) and
+        ``scale`` (capacity per byte/s on each link; None: 1)."""
+        key = (links, cap, scale)
         number = self._ids.get(key)
         if number is None:
             number = self._ids[key] = len(self._paths)
             self._paths.append(links)
             self._caps.append(cap)
+            self._scales.append(scale)
         return number
 
     @property
@@ -80,8 +88,11 @@ class Allocations:
             classes = list(groups)
             paths = [self._paths[c] for c in classes]
             weights = list(map(len, groups.values()))
-            rates = water_fill(paths, [self._caps[c] for c in classes], self._capacity, weights)
-            allocation = self._memo[signature] = Allocation(classes, paths, weights, rates)
+            scales = [self._scales[c] for c in classes]
+            rates = water_fill(paths, [self._caps[c] for c in classes], self._capacity, weights,
+                               scales)
+            allocation = self._memo[signature] = Allocation(classes, paths, weights, rates,
+                                                            scales)
         return allocation
 
     def forget(self) -> None:
@@ -94,3 +105,4 @@ class Allocations:
         self._ids.clear()
         self._paths.clear()
         self._caps.clear()
+        self._scales.clear()

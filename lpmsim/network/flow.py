@@ -34,11 +34,12 @@ class Flow:
     """
 
     __slots__ = ("path", "size", "owner", "started", "ended", "done", "background",
-                 "_net", "_links", "_cap", "_class", "_rate", "_sent", "_finish", "_active",
-                 "_watch")
+                 "_net", "_links", "_scale", "_cap", "_class", "_rate", "_sent", "_finish",
+                 "_active", "_watch")
 
     def __init__(self, net: Network, path: Sequence[str], links: tuple[int, ...], size: float,
-                 cap: float, owner: object, background: bool = False) -> None:
+                 cap: float, owner: object, background: bool = False,
+                 scale: tuple[float, ...] | None = None) -> None:
         self.path = tuple(path)
         self.size = size
         self.owner = owner
@@ -48,8 +49,9 @@ class Flow:
         self.background = background
         self._net = net
         self._links = links
+        self._scale = scale  # capacity used per byte/s on each link (None: 1 on every link)
         self._cap = cap
-        self._class = net._classify(links, cap)  # flows of one class get one rate
+        self._class = net._classify(links, cap, scale)  # flows of one class get one rate
         self._rate = 0.0
         self._sent = 0.0
         self._finish = math.inf
@@ -107,7 +109,7 @@ class Flow:
         if self._active:
             self._net._touch()
         self._cap = value
-        self._class = self._net._classify(self._links, value)
+        self._class = self._net._classify(self._links, value, self._scale)
 
     def cancel(self) -> None:
         """Take it off the network; its ``done`` event never fires. No-op once it has left."""

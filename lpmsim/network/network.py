@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 
 import simpy
@@ -99,18 +99,21 @@ class Network:
     # -- making flows ----------------------------------------------------------------------
 
     def transfer(self, path: Sequence[str], nbytes: float, cap: float | None = None,
-                 owner: object = None) -> Flow:
+                 owner: object = None, scale: Mapping[str, float] | None = None) -> Flow:
         """Send ``nbytes`` over every link of ``path`` at the flow's max-min fair share, bounded
-        by ``cap`` bytes/s. Adds no latency. Returns the :class:`Flow`; its ``done`` event
-        succeeds when the last byte has drained (at once for 0 bytes), or fails with
+        by ``cap`` bytes/s. ``scale`` maps a link of the path to the capacity one byte/s of this
+        flow uses there (default 1: an NX unit that compresses ``ratio`` raw bytes per byte sent
+        is a link of scale ``ratio``). Adds no latency. Returns the :class:`Flow`; its ``done``
+        event succeeds when the last byte has drained (at once for 0 bytes), or fails with
         :class:`LinkDown` if a link of the path is or goes down. Raises KeyError naming an
-        unknown link, ValueError for a bad ``nbytes`` or ``cap``.
+        unknown link, ValueError for a bad ``nbytes``, ``cap`` or ``scale``.
         """
         links = self._links_of(path)
         if (isinstance(nbytes, bool) or not isinstance(nbytes, numbers.Real)
                 or not math.isfinite(nbytes) or nbytes < 0):
             raise ValueError(f'"nbytes" must be a finite number >= 0, not {nbytes!r}.')
-        flow = Flow(self, path, links, float(nbytes), _check_cap(cap), owner)
+        flow = Flow(self, path, links, float(nbytes), _check_cap(cap), owner,
+                    scale=self._scale_of(path, scale))
         down = next((i for i in links if i in self._down), None)
         if down is not None:
             flow.ended = self.env.now
@@ -212,6 +215,23 @@ class Network:
             raise ValueError('"path" must name at least one link.')
         return links
 
+    def _scale_of(self, path: Sequence[str], scale: Mapping[str, float] | None
+                  ) -> tuple[float, ...] | None:
+        """``scale`` as one factor per link of the flow (its links in path order, no repeats);
+        None when every factor is 1."""
+        if not scale:
+            return None
+        if unknown := [name for name in scale if name not in path]:
+            raise ValueError(f'"scale" names links not on the path: {unknown}')
+        factors: list[float] = []
+        for name in dict.fromkeys(path):
+            a = scale.get(name, 1.0)
+            if isinstance(a, bool) or not isinstance(a, numbers.Real) or not math.isfinite(a) \
+                    or a <= 0:
+                raise ValueError(f'"scale" of {name!r} must be a finite number > 0, not {a!r}.')
+            factors.append(float(a))
+        return None if all(a == 1.0 for a in factors) else tuple(factors)
+
     def _update_capacity(self, link: int) -> None:
         spec = self.specs[self._names[link]]
         nominal = self._bandwidth[link] * spec.efficiency * spec.aggregation
@@ -219,13 +239,14 @@ class Network:
         self._allocations.forget()
         self._changed.add(link)
 
-    def _classify(self, links: tuple[int, ...], cap: float) -> int:
-        """The class number of flows over ``links`` with cap ``cap``."""
+    def _classify(self, links: tuple[int, ...], cap: float,
+                  scale: tuple[float, ...] | None = None) -> int:
+        """The class number of flows over ``links`` with cap ``cap`` (and ``scale``)."""
         if self._allocations.full:  # renumber the classes of the flows still running
             self._allocations.reset()
             for flow in self._flows:
-                flow._class = self._allocations.classify(flow._links, flow._cap)
-        return self._allocations.classify(links, cap)
+                flow._class = self._allocations.classify(flow._links, flow._cap, flow._scale)
+        return self._allocations.classify(links, cap, scale)
 
     def _add(self, flow: Flow) -> None:
         self._touch()

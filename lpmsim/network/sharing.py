@@ -38,26 +38,35 @@ def max_min(paths: Sequence[Sequence[Hashable]], caps: Sequence[float | None],
 
 
 def water_fill(paths: Sequence[Sequence[int]], caps: Sequence[float], capacity: Sequence[float],
-               weights: Sequence[int]) -> list[float]:
+               weights: Sequence[int],
+               scales: Sequence[Sequence[float] | None] | None = None) -> list[float]:
     """Progressive filling over links numbered ``0 .. len(capacity) - 1``: entry ``i`` stands for
     ``weights[i]`` identical flows that cross the links ``paths[i]`` (no repeats) with cap
-    ``caps[i]`` (``inf`` for none). Returns the rate of one flow of each entry, in bytes/s.
+    ``caps[i]`` (``inf`` for none). ``scales[i]`` (None: all 1) gives, per link of the path, the
+    capacity one byte/s of the flow uses there (an NX unit does ratio raw bytes of work per
+    compressed byte sent). Returns the rate of one flow of each entry, in bytes/s.
     """
     n = len(paths)
     rates = [0.0] * n
     frozen = [False] * n
     left = list(capacity)
-    count = [0] * len(capacity)
+    count = [0.0] * len(capacity)   # capacity used per unit of rate by the unfrozen flows
+    users = [0] * len(capacity)     # unfrozen flows
     members: dict[int, list[int]] = {}
+    use: list[Sequence[float]] = []
+    for i in range(n):
+        given = scales[i] if scales is not None else None
+        use.append(given if given is not None else (1.0,) * len(paths[i]))
     for i in range(n):
         w = weights[i]
-        for link in paths[i]:
-            if count[link]:
+        for link, a in zip(paths[i], use[i]):
+            if users[link]:
                 members[link].append(i)
             else:
                 members[link] = [i]
-            count[link] += w
-    shares = [math.inf] * len(capacity)  # each link's capacity left per unfrozen flow
+            count[link] += w * a
+            users[link] += w
+    shares = [math.inf] * len(capacity)  # each link's rate left per unit of unfrozen demand
     for link in members:
         shares[link] = left[link] / count[link]
     by_cap = sorted(range(n), key=caps.__getitem__)  # uncapped (inf) last
@@ -90,8 +99,9 @@ def water_fill(paths: Sequence[Sequence[int]], caps: Sequence[float], capacity: 
             rate = rates[i] = share if share < caps[i] else caps[i]
             todo -= 1
             w = weights[i]
-            for link in paths[i]:
-                left[link] -= rate * w
-                c = count[link] = count[link] - w
-                shares[link] = left[link] / c if c else math.inf
+            for link, a in zip(paths[i], use[i]):
+                left[link] -= rate * w * a
+                count[link] -= w * a
+                users[link] -= w
+                shares[link] = left[link] / count[link] if users[link] else math.inf
     return rates

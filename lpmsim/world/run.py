@@ -18,7 +18,7 @@ from lpmsim.actors.migration import Migration, Plan, record
 from lpmsim.actors.msp import Msp, cpu_link, reverse
 from lpmsim.inventory.networks import connected
 from lpmsim.inventory.mover_cpu import msp_capacity, thread_rate
-from lpmsim.inventory.nx import lpm_compression, nx_cap
+from lpmsim.inventory.nx import lpm_compression, nx_link, nx_links
 from lpmsim.actors.records import Recorder
 from lpmsim.network import LinkSpec, Network
 from lpmsim.policy import make_policy
@@ -53,7 +53,9 @@ def simulate(scenario: Scenario, seed: int | None = None, *, audit: bool = False
     per_cycle = scenario.mover.bytes_per_cycle
     network = Network(env, [*links, *(LinkSpec(cpu_link(v),
                                                msp_capacity(v, systems[v.system], per_cycle))
-                                      for v in scenario.vios if v.msp)],
+                                      for v in scenario.vios if v.msp),
+                            *(LinkSpec(nx_link(s), s.nx_throughput)
+                              for s in scenario.systems if s.nx_throughput)],
                       samples=rec.links,
                       twins={k: v for link in scenario.links
                              for k, v in ((link.name, reverse(link.name)),
@@ -149,12 +151,13 @@ def build_migrations(scenario: Scenario) -> list[Migration]:
             elif src and dst:  # no pair shares a network: preflight says so
                 first = {"src_msp": src[0].name, "dst_msp": dst[0].name, "path": ()}
         policy = make_policy(spec.policy)
-        ratio, cap = 1.0, None
+        ratio = 1.0
+        nx_path: tuple[str, ...] = ()
         if spec.mode == "active" and policy.name == "powervm":  # the NX path is PowerVM's
             src_sys, dst_sys = inv.system(part.system), inv.system(spec.destination)
             ratio, on = lpm_compression(src_sys, dst_sys, part, spec.compression)
-            cap = nx_cap(src_sys, dst_sys, ratio) if on else None
+            nx_path = nx_links(src_sys, dst_sys) if on else ()
         out.append(Migration(Plan(id=mid, spec=spec, partition=part, source=part.system,
                                   destination=spec.destination, policy=policy,
-                                  index=index, compression=ratio, nx_cap=cap, **first)))
+                                  index=index, compression=ratio, nx_links=nx_path, **first)))
     return out
