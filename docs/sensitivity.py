@@ -35,6 +35,11 @@ SWEEPS = [
       for v in ("500 MB/s", "2 GB/s", "10 GB/s")]),
     ("partition compressibility (POWER10, FW1050)", "1", "README, NX compression",
      [(str(v), P10 + [f"partitions.db01.compressibility={v}"]) for v in (1, 2, 4)]),
+    ("systems nx_throughput (both; POWER10, compressibility 2)", "no bound", "README, NX",
+     [(v, P10 + ["partitions.db01.compressibility=2"]
+       + ([f"systems.frameA.nx_throughput={v}", f"systems.frameB.nx_throughput={v}"]
+          if v != "none" else []))
+      for v in ("none", "4 GB/s", "1 GB/s")]),
 ]
 
 
