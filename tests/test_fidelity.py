@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from lpmsim.fidelity import CaseError, load_case, load_cases, report_frame
-from lpmsim.fidelity.qemu_dev import LOOPBACK, REUSED_PAGES, platform_constants, read_rows
+from lpmsim.fidelity.qemu_dev import LOOPBACK, REUSE_SPAN, REUSED_PAGES, platform_constants, read_rows
 from lpmsim.fidelity.qemu_dev import case as qemu_case
 from lpmsim.fidelity.targets import KNOWN_GAPS, TARGETS, met, statistic
 from lpmsim.scenario.policies import ACCEL_DEFAULTS
@@ -73,6 +73,7 @@ def test_tcg_defaults_are_the_estimates_over_the_whole_set():
     for key in ("setup_per_page", "sync_per_page", "device_state"):
         assert tcg[key] == pytest.approx(got[key], rel=0.02), key
     assert REUSED_PAGES == pytest.approx(got["reused_pages"], abs=1)
+    assert REUSE_SPAN == got["reuse_span"]
     assert LOOPBACK == pytest.approx(got["loopback_Bps"], rel=0.01)
 
 

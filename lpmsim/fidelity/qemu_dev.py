@@ -9,10 +9,13 @@ with these inputs only (the README of the measurements explains each):
   from the README's two published figures, ~21.6 k non-zero pages for an idle 512 MiB guest and
   ~23.7 k for 1024 MiB, interpolated linearly in the guest size (not fitted to any row). Part of
   that baseline is "boot memory that was freed but not zeroed" (README): free pages the
-  dirtier's ``mmap(MAP_POPULATE)`` takes back, so they count once, not twice. Their number
-  (:data:`REUSED_PAGES`) is a property of the guest image, estimated once over the whole set
-  from QEMU's zero-page counts (:func:`platform_constants`); a working set reuses up to that
-  many (assumption: the allocator hands those pages out first);
+  dirtier's ``mmap(MAP_POPULATE)`` takes back, so they count once, not twice. How many
+  (:data:`REUSED_PAGES`) and over how much of an allocation they are spread
+  (:data:`REUSE_SPAN`) are properties of the guest image, estimated once over the whole set
+  from QEMU's zero-page counts (:func:`platform_constants`): a working set of W pages reuses
+  REUSED_PAGES x min(1, W / REUSE_SPAN) of them (assumption: they lie evenly among the first
+  free pages the allocator hands out; the measured reuse is 1.2 k at W = 32 MiB and
+  2.0-2.6 k from 64 MiB up);
 - workload: ``uniform`` (``rand``) or ``sequential`` (``seq``) at ``dirty_pages_per_s`` page
   writes/s over ``ws_mib``; W = 0 or R = 0 is idle (the working set is touched once);
 - ``max-bandwidth`` and ``downtime-limit`` as set; the horizon is the 120 s cancel timeout;
@@ -39,10 +42,11 @@ from pathlib import Path
 IDLE_PAGES = {512: 21_600, 1024: 23_700}
 #: The loopback link's speed (bytes/s): estimated over the set by platform_constants().
 LOOPBACK = 0.622e9
-#: Freed-but-non-zero pages of the idle baseline that a working set's allocation reuses:
-#: estimated over the set by platform_constants() (the median overlap; 1.2 k of them at
-#: W = 32 MiB, 2.0-2.6 k at W >= 64 MiB).
-REUSED_PAGES = 2_379
+#: Freed-but-non-zero pages of the idle baseline that a working set's allocation reuses, and
+#: the allocation (pages) over which they are spread: estimated over the set by
+#: platform_constants().
+REUSED_PAGES = 2_443
+REUSE_SPAN = 18_688
 PAGE = 4096
 HORIZON_S = 120
 #: Linux x86-64: sizeof(struct page) = 64 bytes per 4 KiB page, allocated top-down at boot
@@ -61,7 +65,7 @@ def touched_pages(mem_mib: float, ws_mib: float) -> int:
     """Non-zero pages of a guest of ``mem_mib`` with a working set of ``ws_mib``: the idle
     baseline plus the working set, less the baseline's free pages the working set reuses."""
     ws = int(ws_mib * 1024 * 1024 // PAGE)
-    return idle_pages(mem_mib) + ws - min(ws, REUSED_PAGES)
+    return idle_pages(mem_mib) + ws - round(REUSED_PAGES * min(1.0, ws / REUSE_SPAN))
 
 
 def read_rows(shared: Path, name: str = "measurements.csv") -> list[dict]:
@@ -142,8 +146,8 @@ def case(row: dict) -> dict:
             "inputs": "Converted by lpmsim.fidelity.qemu_dev from the row's inputs only.",
             "touched": (f"idle baseline {idle_pages(_f(row, 'mem_mib'))} pages (linear in the "
                         "README's 21.6 k @ 512 MiB and 23.7 k @ 1024 MiB) plus the working set, "
-                        f"less the up to {REUSED_PAGES} freed boot pages it reuses (estimated "
-                        "once over all rows)"),
+                        f"less the freed boot pages it reuses ({REUSED_PAGES} x min(1, W / "
+                        f"{REUSE_SPAN} pages), estimated once over all rows)"),
             "platform": ("accel tcg defaults (setup, sync and device-state costs) and a "
                          f"{LOOPBACK / 1e9:.2f} GB/s loopback, estimated once over all rows"),
             "kernel": "the idle kernel's own background writes are not modelled (a few pages)",
@@ -227,8 +231,9 @@ def platform_constants(shared: Path) -> dict[str, float]:
       dirtied since the iteration's sync an instant before): a Theil-Sen line of downtime
       against the downtime's RAM bytes gives the loopback speed (1 / slope) and device_state
       (the intercept);
-    - reused_pages: the idle baseline's pages a working set takes back, median over the rows
-      with one of baseline + W - non-zero pages found (RAM pages less QEMU's ``duplicate``)."""
+    - reused_pages, reuse_span: the idle baseline's pages a working set takes back, per row
+      with one baseline + W - non-zero pages found (RAM pages less QEMU's ``duplicate``),
+      least squares of reused x min(1, W / span) over those rows (span on a 256-page grid)."""
     rows = read_rows(shared)
     ram_pages = [(_f(r, "mem_mib") * 1024 + _f(r, "mem_pad_kib") + 512) * 1024 / PAGE
                  for r in rows]
@@ -240,11 +245,26 @@ def platform_constants(shared: Path) -> dict[str, float]:
     slope = statistics.median(slopes)
     intercept = statistics.median(y - slope * x for x, y in pts)
     link = 1 / slope
-    overlap = [idle_pages(_f(r, "mem_mib")) + _f(r, "ws_mib") * 1024 * 1024 / PAGE
-               - (p - _f(r, "ram_duplicate")) for r, p in zip(rows, ram_pages) if _f(r, "ws_mib") > 0]
+    overlap = [(_f(r, "ws_mib") * 1024 * 1024 / PAGE, idle_pages(_f(r, "mem_mib"))
+                + _f(r, "ws_mib") * 1024 * 1024 / PAGE - (p - _f(r, "ram_duplicate")))
+               for r, p in zip(rows, ram_pages) if _f(r, "ws_mib") > 0]
+    reused, span = _reuse_fit(overlap)
     return {"setup_per_page": per_page, "sync_per_page": per_page,
             "device_state": intercept, "loopback_Bps": link,
-            "reused_pages": statistics.median(overlap)}
+            "reused_pages": reused, "reuse_span": span}
+
+
+def _reuse_fit(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Least squares of y = reused x min(1, w / span) over (w, y): the best span on a 256-page
+    grid, with reused in closed form for each."""
+    best = (math.inf, 0.0, 0.0)
+    for span in range(256, 65536 + 1, 256):
+        f = [min(1.0, w / span) for w, _ in points]
+        reused = sum(a * y for a, (_, y) in zip(f, points)) / sum(a * a for a in f)
+        sse = sum((reused * a - y) ** 2 for a, (_, y) in zip(f, points))
+        if sse < best[0]:
+            best = (sse, reused, float(span))
+    return best[1], best[2]
 
 
 def main(argv: list[str]) -> int:
