@@ -45,6 +45,14 @@ class Piece:
     since: tuple[float, float]  # the log of this piece counts from instants spread over this
 
 
+def _union(r: Region, d: float, log: float) -> float:
+    """The share marked after a sync folds a log share ``log`` into a bitmap share ``d``.
+    Random writes fall independently of the bitmap: 1 - (1-d)(1-log). A sweep writes the pages
+    after the ones it wrote before the last sync, which are the ones the bitmap may still mark,
+    so until it laps the working set the two are disjoint: min(1, d + log)."""
+    return min(1.0, d + log) if r.sequential else 1.0 - (1.0 - d) * (1.0 - log)
+
+
 class PageFluid:
     """The page state of one partition (regions ``regions``) from time ``now``: nothing dirty
     until :meth:`fill` or :meth:`sync`."""
@@ -140,7 +148,9 @@ class PageFluid:
         for p in self.pieces:
             for k, (r, d) in enumerate(zip(self.regions, p.dirty)):
                 if r.rate:
-                    total += self._pages(k, p.lo, p.hi) * (1 - d) * self._log(r, p, now)
+                    log = self._log(r, p, now)
+                    added = min(1.0 - d, log) if r.sequential else (1 - d) * log  # _union - d
+                    total += self._pages(k, p.lo, p.hi) * added
         return total
 
     def written(self, now: float) -> float:
@@ -176,7 +186,7 @@ class PageFluid:
             new = []
             for k, (r, d) in enumerate(zip(self.regions, p.dirty)):
                 log = self._log(r, p, now) if r.rate else 0.0
-                nd = 1.0 - (1.0 - d) * (1.0 - log)
+                nd = _union(r, d, log)
                 added += self._pages(k, p.lo, p.hi) * (nd - d)
                 new.append(nd)
             p.dirty = new
