@@ -34,8 +34,8 @@ class Flow:
     """
 
     __slots__ = ("path", "size", "owner", "started", "ended", "done", "background",
-                 "_net", "_links", "_scale", "_cap", "_class", "_rate", "_sent", "_finish",
-                 "_active", "_watch")
+                 "_net", "_links", "_scale", "_cap", "_class", "_rate", "_sent", "_t0",
+                 "_finish", "_active", "_watch")
 
     def __init__(self, net: Network, path: Sequence[str], links: tuple[int, ...], size: float,
                  cap: float, owner: object, background: bool = False,
@@ -53,7 +53,10 @@ class Flow:
         self._cap = cap
         self._class = net._classify(links, cap, scale)  # flows of one class get one rate
         self._rate = 0.0
+        #: bytes delivered by ``_t0``, the instant its current rate began: its accounts move
+        #: only when its own rate does, so events elsewhere never touch its arithmetic
         self._sent = 0.0
+        self._t0: float = net.env.now
         self._finish = math.inf
         self._active = False
         self._watch: simpy.Event | None = None
@@ -76,7 +79,7 @@ class Flow:
         """Bytes delivered so far, exact at the current sim time."""
         if not self._active:
             return self._sent
-        return self._sent + self._rate * (self._net.env.now - self._net._last)
+        return self._sent + self._rate * (self._net.env.now - self._t0)
 
     @property
     def remaining(self) -> float:

@@ -60,7 +60,6 @@ class Network:
         self._capacity = [spec.capacity for spec in self.specs.values()]
         self._down: dict[int, object] = {}  # link id -> cause
         self._flows: dict[Flow, None] = {}  # in order of arrival
-        self._last = env.now  # flows' byte counts are exact at this time
         self._dirty = False  # rates are stale
         self._pending: simpy.Event | None = None  # the settle event scheduled, if any
         self._generation = 0  # bumped at each settle; older completion timers are void
@@ -258,7 +257,9 @@ class Network:
         self._drop(flow)
 
     def _drop(self, flow: Flow) -> None:
-        """Take ``flow`` off the network (the caller has brought the accounts to now)."""
+        """Take ``flow`` off the network, its byte count brought to now."""
+        flow._sent = flow.sent
+        flow._t0 = self.env.now
         del self._flows[flow]
         flow._active = False
         flow._rate = 0.0
@@ -271,18 +272,9 @@ class Network:
             self._remove(flow)
             flow.done.succeed(flow)
 
-    def _advance(self) -> None:
-        """Bring every flow's byte count to now, at the rates that held since the last change."""
-        now = self.env.now
-        dt = now - self._last
-        if dt > 0:
-            for flow in self._flows:
-                flow._sent += flow._rate * dt
-            self._last = now
-
     def _touch(self) -> None:
-        """Something changes now: close the accounts at the old rates and settle soon."""
-        self._advance()
+        """Something changes now: settle soon (each flow's account is exact from the instant
+        its own rate began, so nothing needs closing here)."""
         self._dirty = True
         if self._pending is None:
             self._pending = self.env.timeout(0)
@@ -296,8 +288,9 @@ class Network:
             self._settle()
 
     def _settle(self) -> None:
-        """Re-allocate the rates, record the links that changed, and arm the next completion."""
-        self._advance()
+        """Re-allocate the rates, record the links that changed, and arm the next completion.
+        A flow whose rate does not change keeps its account and its finish instant as they
+        were, bit for bit: what happens to other flows cannot move its timeline."""
         self._dirty = False
         self._generation += 1
         groups: dict[int, list[Flow]] = {}  # class number -> its flows
@@ -313,15 +306,16 @@ class Network:
         for key, flows in groups.items():
             rate = allocation.rates[key]
             for flow in flows:
-                if flow._watch is not None and rate != flow._rate:
-                    flow._fire(rate)
-                flow._rate = rate
-                if rate > 0:
-                    finish = flow._finish = now + (flow.size - flow._sent) / rate
-                    if finish < first:
-                        first = finish
-                else:
-                    flow._finish = math.inf
+                if rate != flow._rate:
+                    if flow._watch is not None:
+                        flow._fire(rate)
+                    flow._sent = flow.sent
+                    flow._t0 = now
+                    flow._rate = rate
+                    flow._finish = (now + (flow.size - flow._sent) / rate if rate > 0
+                                    else math.inf)
+                if flow._finish < first:
+                    first = flow._finish
         if self.samples is not None:
             self._record(allocation)
         if first < math.inf:
@@ -334,10 +328,9 @@ class Network:
         bytes), are done."""
         if generation != self._generation:
             return
-        self._advance()
         finished = [f for f in self._flows if f._finish <= target
-                    or (f.size - f._sent <= 1e-9 * f.size and not f.background)
-                    or f.size - f._sent < 1e-6]
+                    or (f.size - f.sent <= 1e-9 * f.size and not f.background)
+                    or f.size - f.sent < 1e-6]
         for flow in finished:
             self._drop(flow)
             flow._sent = flow.size
