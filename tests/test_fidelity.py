@@ -90,3 +90,11 @@ def test_the_committed_report_is_the_current_state(frame):
 
     assert (VALIDATION / "REPORT.md").read_text() == report_markdown(load_cases(VALIDATION), frame) + "\n", (
         "regenerate: lpmsim fidelity && cp results/fidelity/report.md validation/REPORT.md")
+
+
+def test_every_switch_mode_reads_as_a_trigger():
+    from lpmsim.fidelity.qemu_dev import switch_trigger
+    assert switch_trigger({"switch_mode": "pass1", "switch_after_pass": "1"}) == "1 passes"
+    assert switch_trigger({"switch_mode": "pass3", "switch_after_pass": ""}) == "3 passes"
+    assert switch_trigger({"switch_mode": "delay2", "switch_delay_s": "2.0"}) == "2 s"
+    assert switch_trigger({"switch_mode": "delay1.5", "switch_delay_s": ""}) == "1.5 s"

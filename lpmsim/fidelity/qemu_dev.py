@@ -157,8 +157,20 @@ def case(row: dict) -> dict:
     }
 
 
-#: switch_mode of postcopy.csv -> the postcopy trigger (the README's "Procedure for one run")
-SWITCH = {"pass1": "1 passes", "pass2": "2 passes"}
+def switch_trigger(row: dict) -> str:
+    """The postcopy trigger of a postcopy.csv row (the README's "Procedure for one run"):
+    ``switch_after_pass`` N (``passN``: on the N-th MIGRATION_PASS) -> "N passes", else
+    ``switch_delay_s`` (``delayN``: that long after migrate) -> "N s"."""
+    after = _f(row, "switch_after_pass")
+    if not math.isnan(after):
+        return f"{after:g} passes"
+    mode = row.get("switch_mode", "")
+    if mode.startswith("pass") and mode[4:].isdigit():
+        return f"{int(mode[4:])} passes"
+    delay = _f(row, "switch_delay_s")
+    if math.isnan(delay) and mode.startswith("delay"):
+        delay = float(mode[5:])
+    return f"{delay:g} s"
 
 
 def postcopy_case(row: dict) -> dict:
@@ -168,7 +180,7 @@ def postcopy_case(row: dict) -> dict:
     out = case({**row, "converged": row.get("completed", "True")})
     rid = row["run_id"]
     mode = row["switch_mode"]
-    trigger = SWITCH.get(mode) or f"{_f(row, 'switch_delay_s'):g} s"
+    trigger = switch_trigger(row)
     sc = out["scenario"]
     sc["name"] = out["name"] = f"qemu-dev-pc-{rid}"
     pol = sc["migrations"][0]["policy"]
