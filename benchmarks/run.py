@@ -10,7 +10,8 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 JOBS = {
-    "core": [["bench_core.py", "64gib"], ["bench_core.py", "1tib"]],
+    "core": [["bench_core.py", "64gib"], ["bench_core.py", "1tib"],
+             ["bench_core.py", "qemu-1tib-critical"]],
     "evacuation": [["bench_evacuation.py"]],
     "busy": [["bench_busy.py", "concurrent"], ["bench_busy.py", "sequential"]],
     "sweep": [["bench_sweep.py"]],
