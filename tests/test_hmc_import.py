@@ -46,6 +46,7 @@ def test_import_validate_and_evacuate_a_frame(tmp_path):
     v = next(v for v in sc.vios if v.name == "p10-a-vios1")
     assert v.concurrency_lvl == 3 and v.cfg_msp_lpm_ops == 8 and v.seas[0].vlans == (1, 100, 200)
     assert v.entitlement == 1.0  # a capped shared VIOS: its processing units bound its threads
+    assert v.version == "4.1.0.10" and sc.hmc.version == "V10R3M1050"  # os_version, lshmc -V
     raw = tomllib.loads(text) | {"evacuations": [{"source": "p10-a", "destination": "p10-b"}]}
     res = simulate(scenario_from_dict(raw)).migrations.set_index("migration")
     assert len(res) == 6
@@ -113,3 +114,10 @@ def test_a_mutated_dump_is_imported_or_named(edits):
             scenario_from_dict(raw)
         except ScenarioError as exc:
             assert exc.problems
+
+
+def test_lshmc_version_reads_as_vrm():
+    from lpmsim.hmc.dump import parse_lshmc_version
+    text = '"version= Version: 9\n Release: 2\n Service Pack: 950\nHMC Build level 1\n'
+    assert parse_lshmc_version(text) == "V9R2M950"
+    assert parse_lshmc_version("no version here") == ""

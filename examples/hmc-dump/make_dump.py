@@ -162,7 +162,10 @@ def files() -> dict[Path, list[str]]:
         line(name=n, type_model=m, serial_num=s, ipaddr=f"10.0.0.{i + 10}", state="Operating",
              active_lpar_mobility_capable=1, inactive_lpar_mobility_capable=1,
              lpar_proc_compat_modes="default,POWER9_base,POWER9,POWER10")
-        for i, (n, (m, s, _)) in enumerate(FRAMES.items())]}
+        for i, (n, (m, s, _)) in enumerate(FRAMES.items())],
+        # lshmc -V, as the HMC prints it
+        Path("lshmc-V.txt"): ['"version= Version: 10', ' Release: 3', ' Service Pack: 1050',
+                              'HMC Build level 2306081138', '","base_version=V10R3', '"']}
     for name, (model, serial, lpars) in FRAMES.items():
         for fname, lines in frame_files(name, model, serial, lpars).items():
             out[Path(name) / fname] = lines

@@ -6,6 +6,7 @@ File names in DIR (a command's words joined by ``-``, dashes of its flags droppe
 
 ==========================================  ===============================================
 ``lssyscfg-r-sys.txt``                      ``lssyscfg -r sys`` (required)
+``lshmc-V.txt``                             ``lshmc -V`` (the HMC version)
 ``SYS/lssyscfg-r-lpar.txt``                 ``lssyscfg -r lpar -m SYS`` (required)
 ``SYS/lssyscfg-r-prof.txt``                 ``lssyscfg -r prof -m SYS``
 ``SYS/lshwres-r-mem-level-sys.txt``         ``lshwres -r mem -m SYS --level sys`` (required)
@@ -44,7 +45,7 @@ READ = {
     "sys": {"name", "state", "type_model", "serial_num"},
     "lpar": {"name", "lpar_id", "lpar_env", "state", "rmc_state", "curr_lpar_proc_compat_mode",
              "desired_lpar_proc_compat_mode", "msp", "migration_disabled", "default_profile",
-             "curr_profile"},
+             "curr_profile", "os_version"},
     "prof": {"name", "lpar_name", "desired_mem", "desired_procs", "desired_proc_units",
              "proc_mode", "max_virtual_slots"},
     "mem_sys": {"configurable_sys_mem", "sys_firmware_mem", "installed_sys_mem"},
@@ -238,6 +239,7 @@ def import_dump(root: str | Path) -> tuple[dict, list[str]]:
         v, p = _partitions(r, folder, name, luns)
         vios += v
         partitions += p
+    hmc_version = _hmc_version(r, root / "lshmc-V.txt")
     if r.problems:
         raise HmcImportError(r.problems)
     renamed = _unique_vios_names(vios, partitions)
@@ -260,6 +262,8 @@ def import_dump(root: str | Path) -> tuple[dict, list[str]]:
            "description": f"imported by lpmsim import hmc from {root}",
            "systems": systems, "links": [dict(LPM_LINK)], "vios": vios,
            "partitions": partitions}
+    if hmc_version:
+        raw["hmc"] = {"version": hmc_version}
     return raw, notes
 
 
@@ -410,6 +414,30 @@ def _profile_values(r: Reader, system: str, no: int, pr: dict) -> dict:
     return out
 
 
+def parse_lshmc_version(text: str) -> str:
+    """``lshmc -V`` ("Version: 10", "Release: 2", "Service Pack: 1040") -> "V10R2M1040";
+    "" when it says none of them."""
+    found = [re.search(rf"{key}:\s*(\d+)", text) for key in ("Version", "Release", "Service Pack")]
+    if not all(found):
+        return ""
+    v, r, m = (f.group(1) for f in found if f)
+    return f"V{v}R{r}M{m}"
+
+
+def _hmc_version(r: Reader, path: Path) -> str:
+    if not path.exists():
+        return ""
+    try:
+        version = parse_lshmc_version(read_text(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        r.problems.append(f"{path.relative_to(r.root)}: cannot read: {exc}")
+        return ""
+    if not version:
+        r.problems.append(f"{path.relative_to(r.root)}: no 'Version:', 'Release:' and "
+                          "'Service Pack:' (the output of lshmc -V)")
+    return version
+
+
 def _vios_tables(r: Reader, folder: Path, name: str) -> dict:
     base = folder / name
     out: dict = {"scsi": {}, "npiv": {}, "lpm": {}}
@@ -432,6 +460,9 @@ def _vios(r: Reader, o: dict, system: str, pid, tables: dict, eth: list, profs: 
         v["id"] = pid
     if o.get("rmc_state", "active").lower() != "active":
         v["rmc"] = False
+    level = o.get("os_version", "").split()
+    if len(level) == 2 and level[0].upper() == "VIOS":   # "VIOS 3.1.4.10": its ioslevel
+        v["version"] = level[1]
     lpm = tables["lpm"]
     for key in ("cfg_msp_lpm_ops", "concurrency_lvl"):
         if key in lpm and digits(lpm[key]):
