@@ -258,7 +258,7 @@ def import_dump(root: str | Path) -> tuple[dict, list[str]]:
                      + ", ".join(renamed))
     notes += [f"kept aside (not read by lpmsim) in {f}: {', '.join(sorted(a))}"
               for f, a in sorted(r.kept.items())]
-    raw = {"name": root.name or "hmc-import",
+    raw: dict[str, object] = {"name": root.name or "hmc-import",
            "description": f"imported by lpmsim import hmc from {root}",
            "systems": systems, "links": [dict(LPM_LINK)], "vios": vios,
            "partitions": partitions}
