@@ -258,10 +258,10 @@ def import_dump(root: str | Path) -> tuple[dict, list[str]]:
                      + ", ".join(renamed))
     notes += [f"kept aside (not read by lpmsim) in {f}: {', '.join(sorted(a))}"
               for f, a in sorted(r.kept.items())]
-    raw: dict[str, object] = {"name": root.name or "hmc-import",
-           "description": f"imported by lpmsim import hmc from {root}",
-           "systems": systems, "links": [dict(LPM_LINK)], "vios": vios,
-           "partitions": partitions}
+    raw: dict[str, object] = {
+        "name": root.name or "hmc-import",
+        "description": f"imported by lpmsim import hmc from {root}",
+        "systems": systems, "links": [dict(LPM_LINK)], "vios": vios, "partitions": partitions}
     if hmc_version:
         raw["hmc"] = {"version": hmc_version}
     return raw, notes
