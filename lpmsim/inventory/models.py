@@ -69,7 +69,10 @@ class ManagedSystem(BaseModel):
     #: 3.5 GHz, about the nominal clock of POWER9 and POWER10 servers.
     processor_ghz: float = Field(default=3.5, gt=0, le=10)
     #: Raw bytes per second its NX accelerators compress and encrypt (or decompress and
-    #: decrypt) for LPM; None: not a bound (an assumption: IBM publishes no figure).
+    #: decrypt) for LPM; None: not a bound. IBM publishes no LPM figure; the order of magnitude
+    #: is far above an MSP's: one POWER9 NX compression accelerator does the work of 388 cores
+    #: of zlib, 13x a whole chip's cores (Abali et al., "Data Compression Accelerator on IBM
+    #: POWER9 and z15 Processors", ISCA 2020).
     nx_throughput: Bandwidth | None = None
     #: Firmware levels of another system this one can migrate with (IBM's firmware support
     #: matrix, S12); empty: any.
