@@ -185,3 +185,40 @@ def test_qemu_first_window_opens_before_setup(make):
     # the switch (flag set at 0.3 s) waits for that window's end
     assert r.suspend_s == pytest.approx(0.25 + burst + 0.1, abs=1e-9)
     assert r.precopy_bytes == pytest.approx(2 * cap * 0.1, rel=1e-9)
+
+
+def test_qemu_switch_after_the_setup_sync_waits_for_the_next_window(make):
+    """migrate-start-postcopy sent on the setup's MIGRATION_PASS takes effect at the next rate
+    window: the overdue first window's close and the second quota come before it (the qemu-dev
+    pass1 runs: two quotas, then the switch ~100 ms after setup)."""
+    cap = 100e6
+    r = simulate(make(memory=GiB, bandwidth=1e9, policy={
+        "preset": "qemu", "max_bandwidth": "100 MB/s", "postcopy": "1 passes",
+        "setup_fixed": 0.25, "setup_per_page": 0})).migrations.iloc[0]
+    burst = cap * 0.1 / 1e9
+    assert r.suspend_s == pytest.approx(0.25 + burst + 0.1, abs=1e-9)
+    assert r.precopy_bytes == pytest.approx(2 * cap * 0.1, rel=1e-9)
+
+
+def test_qemu_postcopy_with_a_touching_guest_leaves_the_zero_pages_last(make):
+    """The scan continues from each requested page, so a guest that touches its memory keeps
+    it in the touched pages; the untouched zero pages (4 KiB each in remaining) are left for
+    the end, and the completion's uncapped tail carries no normal page. Without touches the
+    scan keeps address order and the tail is the threshold's worth."""
+    cap, link = 100e6, 1e9
+
+    def run(workload):
+        return simulate(make(memory=GiB, touched="50%", bandwidth=link, workload=workload,
+                             policy={"preset": "qemu", "max_bandwidth": "100 MB/s",
+                                     "postcopy": "1 passes"})).migrations.iloc[0]
+
+    touching = run({"kind": "uniform", "rate": "1 pages/s", "working_set": "1%",
+                    "read_rate": "1000 pages/s"})
+    idle = run(None)
+    normal = GiB / 2 * 4104 / 4096 - cap * 0.1   # what is left of the touched half
+    zeros = GiB / 2 / 4096 * 9
+    assert touching.postcopy_s == pytest.approx((normal + zeros) / cap, rel=2e-3)
+    # address order: the last threshold's pages (30 MB / 4 KiB) are half normal, sent uncapped
+    tail = cap * 0.3 / 4096 / 2 * 4104
+    assert idle.postcopy_s == pytest.approx(touching.postcopy_s - tail / cap + tail / link,
+                                            rel=2e-3)

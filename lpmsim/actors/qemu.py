@@ -65,11 +65,28 @@ def precopy_windows(mover):
     began = env.now  # the migrate command
     trigger = pol.postcopy_trigger()
 
-    def start_postcopy() -> bool:  # has migrate-start-postcopy been sent by now?
+    synced: list[float] = []  # the instants of the syncs (setup's first)
+
+    def command() -> float:
+        """When migrate-start-postcopy is sent (inf: not yet, or never)."""
         if trigger is None:
-            return False
+            return math.inf
         kind, value = trigger
-        return tally.syncs >= value if kind == "syncs" else env.now - began >= value - 1e-12
+        if kind == "syncs":
+            n = math.ceil(value)
+            return synced[n - 1] if 0 < n <= len(synced) else math.inf
+        return began + value
+
+    def start_postcopy() -> bool:  # has migrate-start-postcopy been sent by now?
+        return env.now >= command() - 1e-12
+
+    def switch_now(w_end: float) -> bool:
+        """postcopy_start: the migration thread acts on the command at its next iteration,
+        under a cap the start of the next rate window (migration_rate_limit sleeps until then).
+        A window that was over before the command (the first, overdue after setup) is not it:
+        its close and the next burst come at once, before a client can answer the setup's
+        MIGRATION_PASS event (the qemu-dev pass1 runs send two quotas before the switch)."""
+        return start_postcopy() and env.now >= w_end - 1e-12 and w_end >= command() - 1e-12
 
     setup = pol.setup_time(part.pages)
     tally.setup_s = setup
@@ -78,6 +95,7 @@ def precopy_windows(mover):
         yield env.timeout(setup)
     fluid.fill(env.now)
     tally.syncs = tally.passes = 1
+    synced.append(env.now)
     mover._begin_pass()
     quota = pol.precopy_cap() * pol.window if pol.precopy_cap() else math.inf
     threshold = 0.0
@@ -118,7 +136,7 @@ def precopy_windows(mover):
         pending = _pending(fluid, part.page_size)
         mover.threshold = threshold
         if pending and pending >= threshold:
-            if start_postcopy() and env.now >= w_end - 1e-12:  # postcopy_start (migration.c)
+            if switch_now(w_end):  # postcopy_start (migration.c)
                 mover._record_pass(tally.passes, Stage.PRECOPY)
                 return StopReason.POSTCOPY
             continue
@@ -131,6 +149,7 @@ def precopy_windows(mover):
                 yield env.timeout(cost)
             mover._record_pass(tally.passes, Stage.PRECOPY)
             tally.syncs += 1
+            synced.append(env.now)
             tally.passes += 1
             mover._begin_pass()
             pending = _pending(fluid, part.page_size)
