@@ -259,3 +259,20 @@ def test_migration_options_feed_validate():
 def test_bad_option_raises():
     with pytest.raises(ValueError, match='"mode"'):
         validate(make(), "db01", "frameB", "live")
+
+
+def test_validate_at_the_systems_maximum_of_concurrent_migrations():
+    """`lpmsim validate --running N`: with N migrations of the kind already in progress on
+    each system, the (N+1)-th fails validation once N reaches the maximum (REST
+    MaximumActiveMigrations, 16 by default), as `migrlpar -o v` would say."""
+    from click.testing import CliRunner
+
+    from pathlib import Path
+
+    from lpmsim.cli import main
+    run = CliRunner().invoke
+    scenario = str(Path(__file__).parent.parent / "scenarios" / "single-active.toml")
+    below = run(main, ["validate", scenario, "--running", "15"])
+    at = run(main, ["validate", scenario, "--running", "16"])
+    assert below.exit_code == 0 and "TOO_MANY_MIGRATIONS" not in below.output
+    assert at.exit_code == 1 and "frameA already runs 16 active migration(s)" in at.output

@@ -20,9 +20,13 @@ from lpmsim.validation.report import format_validation
 @click.option("--destination", "-t", help="Destination managed system (with --partition).")
 @click.option("--mode", type=click.Choice(["active", "inactive"]), default=None,
               help="Active or inactive (with --partition; default: from the partition's state).")
+@click.option("--running", type=click.IntRange(min=0, max=10_000), default=0, show_default=True,
+              help="Migrations of the same kind already in progress on each system: at its "
+                   "maximum, validation fails with TOO_MANY_MIGRATIONS (`migrlpar --all` "
+                   "queues instead; `lpmsim run` shows that).")
 @set_option
 @overlay_option
-def validate(scenario, partition, destination, mode, overrides, overlays):
+def validate(scenario, partition, destination, mode, running, overrides, overlays):
     """Validate the migrations of SCENARIO like `migrlpar -o v` and show the recommended
     virtual adapter mappings."""
     sc = load(scenario, overrides, overlays)
@@ -42,7 +46,7 @@ def validate(scenario, partition, destination, mode, overrides, overlays):
         if not jobs:
             fail(f"{scenario} has no [[migrations]] or [[evacuations]]; "
                  "give --partition and --destination")
-    report(inv, jobs)
+    report(inv, jobs, running)
 
 
 def planned_jobs(sc) -> list[tuple]:
@@ -50,12 +54,15 @@ def planned_jobs(sc) -> list[tuple]:
     return [(m.partition, m.destination, Mode(m.mode), m.options) for m in sc.planned]
 
 
-def report(inv, jobs) -> None:
+def report(inv, jobs, running: int = 0) -> None:
     """Validate each job against ``inv`` as it is, print the findings; exit 0 when all would
-    migrate, 1 otherwise. (Each is validated alone, as `migrlpar -o v` does one at a time.)"""
+    migrate, 1 otherwise. (Each is validated alone, as `migrlpar -o v` does one at a time,
+    with ``running`` migrations of its kind already in progress on each system.)"""
     ok = True
     for name, dest, how, opts in jobs:
-        v = check_migration(inv, name, dest, how, **opts.kwargs())
+        v = check_migration(inv, name, dest, how, **opts.kwargs(),
+                            concurrent_active=running if how == Mode.ACTIVE else 0,
+                            concurrent_inactive=running if how != Mode.ACTIVE else 0)
         click.echo(format_validation(v))
         click.echo()
         ok = ok and v.would_migrate
