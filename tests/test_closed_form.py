@@ -222,3 +222,24 @@ def test_qemu_postcopy_with_a_touching_guest_leaves_the_zero_pages_last(make):
     tail = cap * 0.3 / 4096 / 2 * 4104
     assert idle.postcopy_s == pytest.approx(touching.postcopy_s - tail / cap + tail / link,
                                             rel=2e-3)
+
+
+@pytest.mark.parametrize("after", ["60 s", "40 passes"])
+def test_qemu_postcopy_command_ends_a_non_converging_precopy(make, after):
+    """A pre-copy that can never converge is held in closed form (its steady cycle); the
+    migrate-start-postcopy command still comes when it is due, and the switch follows."""
+    raw = make(memory=GiB, bandwidth=1e9, workload={"kind": "uniform", "rate": "30000 pages/s",
+                                                    "working_set": "512 MiB"},
+               policy={"preset": "qemu", "max_bandwidth": "100 MB/s", "postcopy": after},
+               horizon="1 h")
+    never = simulate(make(memory=GiB, bandwidth=1e9,
+                          workload={"kind": "uniform", "rate": "30000 pages/s",
+                                    "working_set": "512 MiB"},
+                          policy={"preset": "qemu", "max_bandwidth": "100 MB/s"}, horizon="1 h"))
+    assert never.migrations.outcome[0] == "unfinished" and never.migrations.steady[0]
+    m = simulate(raw).migrations.iloc[0]
+    assert m.stop_reason == "postcopy" and m.outcome == "completed"
+    if after == "60 s":
+        assert 60 <= m.suspend_s <= 60.1 + 1e-9      # at the next window start
+    else:
+        assert m.syncs >= 40 + 1 and m.suspend_s < 120

@@ -80,6 +80,17 @@ def precopy_windows(mover):
     def start_postcopy() -> bool:  # has migrate-start-postcopy been sent by now?
         return env.now >= command() - 1e-12
 
+    def hold_until(m: int) -> float:
+        """Where a steady hold of cycles of ``m`` syncs must end for the postcopy command:
+        its instant, or the end of the cycle holding the sync it waits for."""
+        if trigger is None:
+            return math.inf
+        kind, value = trigger
+        if kind != "syncs":
+            return began + value
+        period = sum(c[0] for c in list(cycles)[-m:])
+        return env.now + math.ceil((math.ceil(value) - tally.syncs) / m) * period
+
     def switch_now(w_end: float) -> bool:
         """postcopy_start: the migration thread acts on the command at its next iteration,
         under a cap the start of the next rate window (migration_rate_limit sleeps until then).
@@ -160,9 +171,11 @@ def precopy_windows(mover):
                 cycles.append((env.now - last_sync, pending, fluid.sent_bytes, tally.normal_pages,
                                tally.zero_pages, tally.stall_s))
                 last_sync = env.now
-                period = _steady(cycles, threshold)
+                period = _steady(cycles, threshold) if not start_postcopy() else 0
                 if period:
-                    yield from _hold_steady(mover, cycles, period, threshold)
+                    yield from _hold_steady(mover, cycles, period, threshold,
+                                            until=hold_until(period))
+                    synced.extend([env.now] * (tally.syncs - len(synced)))  # the held syncs
                     cycles.clear()
                     w_start, w_bytes, last_sync = env.now, fluid.sent_bytes, env.now
                 continue
@@ -265,10 +278,10 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= STEADY_TOLERANCE * max(abs(a), abs(b), 1e-9)
 
 
-def _hold_steady(mover, cycles: deque, m: int, threshold: float):
+def _hold_steady(mover, cycles: deque, m: int, threshold: float, until: float = math.inf):
     """The cycle of ``m`` syncs repeats forever at this rate: keep its average rate on the
-    network and count whole cycles (syncs, bytes) in closed form until the rate changes or the
-    HMC aborts."""
+    network and count whole cycles (syncs, bytes) in closed form until the rate changes, the
+    HMC aborts, or ``until`` (a migrate-start-postcopy due then)."""
     env, tally = mover.env, mover.tally
     last, first = cycles[-1], cycles[-1 - m]
     period = sum(c[0] for c in list(cycles)[-m:])
@@ -287,8 +300,8 @@ def _hold_steady(mover, cycles: deque, m: int, threshold: float):
     mover.hold = (began, rate, period, per_cycle)
     try:
         while True:
-            wake = yield from mover.lanes.wait(math.inf, watch=True)
-            if wake.done or env.now > began:  # a change at the very start is the start
+            wake = yield from mover.lanes.wait(until, watch=True)
+            if wake.done or wake.timer or env.now > began:  # a change at the start is the start
                 break
     finally:
         mover.hold = None
