@@ -243,3 +243,14 @@ def test_qemu_postcopy_command_ends_a_non_converging_precopy(make, after):
         assert 60 <= m.suspend_s <= 60.1 + 1e-9      # at the next window start
     else:
         assert m.syncs >= 40 + 1 and m.suspend_s < 120
+
+
+def test_qemu_switch_on_a_later_sync_comes_at_the_next_window(make):
+    """migrate-start-postcopy sent on the second sync (libvirt's --postcopy-after-precopy)
+    switches at the next window end, not after a run of quiet windows."""
+    res = simulate(make(memory=4 * GiB, bandwidth=1e9,
+                        workload={"kind": "uniform", "rate": "20000 pages/s", "working_set": "1 GiB"},
+                        policy={"preset": "qemu", "max_bandwidth": "100 MB/s",
+                                "postcopy": "2 passes"}))
+    second_sync = res.passes.end_s[0]
+    assert second_sync < res.migrations.suspend_s[0] <= second_sync + 0.1 + 1e-9

@@ -116,8 +116,9 @@ def precopy_windows(mover):
     per_window = 0.0  # bytes the last window carried, if nothing in it changed its pace
     clean = False     # this window so far: one rate, no sync
     while True:
-        if per_window > 0 and env.now == w_start and (trigger is None or start_postcopy()):
-            # at a window's start: skip quiet windows (not while a postcopy command may come)
+        if per_window > 0 and env.now == w_start and trigger is None:
+            # at a window's start: skip quiet windows (never with a postcopy command to come or
+            # sent: the switch is due at the first window end after it)
             skipped = yield from _skip(mover, per_window, threshold, part.page_size, w_start)
             if skipped is not None:
                 w_start, w_bytes = skipped
