@@ -254,3 +254,14 @@ def test_qemu_switch_on_a_later_sync_comes_at_the_next_window(make):
                                 "postcopy": "2 passes"}))
     second_sync = res.passes.end_s[0]
     assert second_sync < res.migrations.suspend_s[0] <= second_sync + 0.1 + 1e-9
+
+
+def test_qemu_pass_limit_ends_a_non_converging_precopy(make):
+    """max_passes holds even when the pre-copy has settled in its steady cycle (held in
+    closed form): the migration stops at the limit, not at the horizon."""
+    m = simulate(make(memory=GiB, bandwidth=1e9,
+                      workload={"kind": "uniform", "rate": "30000 pages/s", "working_set": "512 MiB"},
+                      policy={"preset": "qemu", "max_bandwidth": "100 MB/s", "max_passes": 500},
+                      horizon="1 h")).migrations.iloc[0]
+    assert m.stop_reason == "pass_limit" and m.outcome == "completed"
+    assert m.syncs == 1 + 500 + 1   # setup's, the limit's, the final one: as without a hold

@@ -91,7 +91,9 @@ def mutated(draw):
         try:
             value = (draw(EXTREME) if draw(st.booleans())
                      else _rescaled(_get(raw, path), draw(st.sampled_from(SCALES))))
-            _set(raw, path, value)
+            # a copy: EXTREME's lists and tables are shared objects, and a later mutation
+            # inside one must neither reach other cases nor make it contain itself
+            _set(raw, path, copy.deepcopy(value))
         except (KeyError, IndexError, TypeError):
             pass  # an earlier mutation replaced a table on this path
         paths = [p for p in _paths(raw) if p]

@@ -81,15 +81,21 @@ def precopy_windows(mover):
         return env.now >= command() - 1e-12
 
     def hold_until(m: int) -> float:
-        """Where a steady hold of cycles of ``m`` syncs must end for the postcopy command:
-        its instant, or the end of the cycle holding the sync it waits for."""
-        if trigger is None:
-            return math.inf
-        kind, value = trigger
-        if kind != "syncs":
-            return began + value
+        """Where a steady hold of cycles of ``m`` syncs must end: at the postcopy command (its
+        instant, or the last whole cycle before the sync it waits for), or the last whole
+        cycle before the sync that reaches ``max_passes``; the loop simulates the rest, so
+        either comes at its own sync."""
         period = sum(c[0] for c in list(cycles)[-m:])
-        return env.now + math.ceil((math.ceil(value) - tally.syncs) / m) * period
+
+        def at_sync(n: float) -> float:
+            return env.now + max(0, math.floor((n - tally.syncs) / m)) * period
+
+        # the loop's own sync after the hold is the one that decides (n - 1 held at most)
+        ends = [at_sync(pol.opts.max_passes)] if pol.opts.max_passes else []
+        if trigger is not None:
+            kind, value = trigger
+            ends.append(at_sync(math.ceil(value) - 1) if kind == "syncs" else began + value)
+        return min(ends, default=math.inf)
 
     def switch_now(w_end: float) -> bool:
         """postcopy_start: the migration thread acts on the command at its next iteration,
@@ -173,7 +179,7 @@ def precopy_windows(mover):
                                tally.zero_pages, tally.stall_s))
                 last_sync = env.now
                 period = _steady(cycles, threshold) if not start_postcopy() else 0
-                if period:
+                if period and hold_until(period) > env.now + 1e-9:
                     yield from _hold_steady(mover, cycles, period, threshold,
                                             until=hold_until(period))
                     synced.extend([env.now] * (tally.syncs - len(synced)))  # the held syncs
