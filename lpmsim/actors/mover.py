@@ -238,14 +238,12 @@ class Mover:
         fluid = self.fluid
         if not any(r.touch > 0 for r in self.session.regions):
             return fluid.bytes_until(tail_pages)
-        zero_pages = fluid.pending() - fluid.pending(normal_only=True)
-        zero_bytes = sum(r.cost for r in self.session.regions if not r.normal) * zero_pages \
-            if zero_pages > 0 else 0.0
-        normal_bytes = fluid.pending_bytes() - zero_bytes
-        if zero_pages >= tail_pages:
-            zero_cost = zero_bytes / zero_pages
-            return normal_bytes + (zero_pages - tail_pages) * zero_cost
         normal_pages = fluid.pending(normal_only=True)
+        zero_pages = fluid.pending() - normal_pages
+        zero_cost = next((r.cost for r in self.session.regions if not r.normal), 0.0)
+        normal_bytes = fluid.pending_bytes() - zero_pages * zero_cost
+        if zero_pages >= tail_pages:  # the tail is zero pages only
+            return normal_bytes + (zero_pages - tail_pages) * zero_cost
         per_page = normal_bytes / normal_pages if normal_pages > 0 else 0.0
         return max(0.0, normal_bytes - (tail_pages - zero_pages) * per_page)
 
