@@ -13,7 +13,7 @@ from lpmsim import scenario_from_dict, simulate
 from lpmsim.hmc.dump import Reader, _mover_processors
 from lpmsim.inventory.models import ManagedSystem, Vios
 from lpmsim.inventory.mover_cpu import (
-    AUTO_THREADS, hmc_sizes_threads, msp_capacity, thread_rate, threads, version,
+    hmc_sizes_threads, msp_capacity, thread_rate, threads, version,
 )
 
 GiB = 2**30
@@ -52,8 +52,6 @@ def test_hmc_sizing_gives_larger_partitions_more_threads(memory, level):
     new = dict(version="3.1.4.10", concurrency_lvl=4)
     assert threads(vios(**new), vios(**new), memory, LEVELS, "V10R2M1040") == LEVELS[level - 1]
     assert threads(vios(**new), vios(**new), memory, LEVELS) == LEVELS[3]   # no HMC version
-    assert [lvl for _, lvl in AUTO_THREADS] == sorted((lvl for _, lvl in AUTO_THREADS),
-                                                      reverse=True)
 
 
 def test_the_smaller_level_side_sets_the_threads():
