@@ -210,7 +210,8 @@ def test_qemu_postcopy_with_a_touching_guest_leaves_the_zero_pages_last(make):
     def run(workload):
         return simulate(make(memory=GiB, touched="50%", bandwidth=link, workload=workload,
                              policy={"preset": "qemu", "max_bandwidth": "100 MB/s",
-                                     "postcopy": "1 passes"})).migrations.iloc[0]
+                                     "postcopy": "1 passes", "zero_page_time": 0}
+                             )).migrations.iloc[0]
 
     touching = run({"kind": "uniform", "rate": "1 pages/s", "working_set": "1%",
                     "read_rate": "1000 pages/s"})
@@ -266,3 +267,40 @@ def test_qemu_pass_limit_ends_a_non_converging_precopy(make):
                       horizon="1 h")).migrations.iloc[0]
     assert m.stop_reason == "pass_limit" and m.outcome == "completed"
     assert m.syncs == 1 + 500 + 1   # setup's, the limit's, the final one: as without a hold
+
+
+def _zero_scan(make, cap, cost, **policy):
+    """An idle 1 GiB guest with 10 % touched, a 10 GB/s path, no setup or sync cost."""
+    return simulate(make(memory=GiB, touched="10%", bandwidth=10e9, policy={
+        "preset": "qemu", "max_bandwidth": cap, "zero_page_time": cost, "setup_fixed": 0,
+        "setup_per_page": 0, "sync_fixed": 0, "sync_per_page": 0, **policy})).migrations.iloc[0]
+
+
+def test_qemu_reading_zero_pages_costs_the_thread_its_time_when_nothing_caps_it(make):
+    """Uncapped, the thread sends the touched pages at the path's speed and reads every zero
+    page besides (save_zero_page's buffer_is_zero): pass 1 lasts bytes / path + zeros x
+    zero_page_time."""
+    free, costly = _zero_scan(make, 0, 0), _zero_scan(make, 0, "1 us")
+    zeros = GiB // 4096 - round(GiB * 0.1 / 4096)
+    assert costly.zero_pages == free.zero_pages == pytest.approx(zeros, abs=1)
+    assert costly.precopy_s - free.precopy_s == pytest.approx(zeros * 1e-6, rel=1e-9)
+    assert costly.bytes_sent == free.bytes_sent
+
+
+def test_qemu_zero_page_reads_hide_in_a_window_whose_burst_leaves_time(make):
+    """Under a cap each window's quota goes in a burst and the thread sleeps to the window's
+    end; reading the window's zero pages fits in that sleep unless burst + reads outlast the
+    window. At 100 MB/s a window carries ~2.4 k normal pages and ~22 k zero pages (~22 ms at
+    1 us): no change but the last window's. At 1 GB/s (~220 ms of reads a window) the cap no longer binds."""
+    low = [_zero_scan(make, "100 MB/s", c) for c in (0, "1 us")]
+    assert low[1].syncs == low[0].syncs and low[1].bytes_sent == low[0].bytes_sent
+    # every window's reads hide in its sleep but the last one's: then nothing is left to wait
+    # for, and the stop comes when the reads are done. A window holds 10 MB: ~21.9 k zeros
+    per_window = 100e6 * 0.1 * (low[0].zero_pages / low[0].bytes_sent)
+    assert 0 < low[1].precopy_s - low[0].precopy_s <= per_window * 1e-6 * (1 + 1e-9)
+    high = [_zero_scan(make, "1 GB/s", c) for c in (0, "1 us")]
+    zeros = GiB // 4096 - round(GiB * 0.1 / 4096)
+    assert high[0].precopy_s < 0.2  # ~0.11 s of cap time
+    # CPU-bound: the path's time for the bytes plus the reads, to within one window
+    assert high[1].precopy_s == pytest.approx(high[1].bytes_sent / 10e9 + zeros * 1e-6, abs=0.1)
+    assert high[1].precopy_s > high[0].precopy_s + 0.1

@@ -70,7 +70,7 @@ def test_qemu_dev_cases_are_what_the_converter_writes():
 def test_tcg_defaults_are_the_estimates_over_the_whole_set():
     got = platform_constants(SHARED)
     tcg = ACCEL_DEFAULTS["tcg"]
-    for key in ("setup_per_page", "sync_per_page", "device_state"):
+    for key in ("setup_per_page", "sync_per_page", "device_state", "zero_page_time"):
         assert tcg[key] == pytest.approx(got[key], rel=0.02), key
     assert REUSED_PAGES == pytest.approx(got["reused_pages"], abs=1)
     assert REUSE_SPAN == got["reuse_span"]

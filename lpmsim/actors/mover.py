@@ -162,9 +162,12 @@ class Mover:
         if pol.suspended_send == "all" and self.tally.stop_reason != StopReason.POSTCOPY:
             nbytes = fluid.pending_bytes()
             if nbytes > 0:
-                t0 = env.now
+                t0, zeros = env.now, self.tally.zero_pages
                 yield from self.lanes.send(nbytes, None)  # the rate limit is lifted
                 self.advance(nbytes, t0, wrap=True, stage=Stage.SUSPENDED)
+                scan = pol.zero_page_time * (self.tally.zero_pages - zeros)
+                if scan > 0:  # the zero pages among them are read too (save_zero_page)
+                    yield env.timeout(scan)
         if pol.device_state:
             yield env.timeout(pol.device_state)
         yield from self.send_state()
@@ -212,10 +215,14 @@ class Mover:
             # (pages x 4 KiB) < threshold, then migration_completion sends the rest uncapped
             page = self.mig.plan.partition.page_size
             capped = min(nbytes, self._capped_postcopy(self.threshold / page))
+            zeros = fluid.pending() - fluid.pending(normal_only=True)
+            tail_zeros = min(zeros, self._tail_zeros(self.threshold / page))
             if capped > 0:
                 yield from self.lanes.send(capped, self.policy.postcopy_cap())
+                yield env.timeout(self._zero_scan_beyond(capped, zeros - tail_zeros))
             if nbytes - capped > 0:
                 yield from self.lanes.send(nbytes - capped, None)
+                yield env.timeout(self.policy.zero_page_time * tail_zeros)
         else:
             yield from self.lanes.send(nbytes, None)
         window = env.now - t0
@@ -246,6 +253,33 @@ class Mover:
             return normal_bytes + (zero_pages - tail_pages) * zero_cost
         per_page = normal_bytes / normal_pages if normal_pages > 0 else 0.0
         return max(0.0, normal_bytes - (tail_pages - zero_pages) * per_page)
+
+    def _tail_zeros(self, tail_pages: float) -> float:
+        """Zero pages in the post-copy stream's uncapped tail (its last ``tail_pages`` pages):
+        with a touching guest the zero pages come last (see :meth:`_capped_postcopy`), else
+        the tail holds its share of them in address order."""
+        fluid = self.fluid
+        pending = fluid.pending()
+        zeros = pending - fluid.pending(normal_only=True)
+        if pending <= 0:
+            return 0.0
+        if any(r.touch > 0 for r in self.session.regions):
+            return min(zeros, tail_pages)
+        return zeros * min(1.0, tail_pages / pending)
+
+    def _zero_scan_beyond(self, capped: float, zeros: float) -> float:
+        """Seconds the capped post-copy stream takes beyond its bytes at the cap because the
+        thread also reads its ``zeros`` zero pages (zero_page_time each). With a touching guest
+        they come last, together: windows that only scan them are CPU-bound once reading a
+        page takes longer than its 9 bytes take at the cap. Otherwise they are spread through
+        the stream, and only add when reading them all outlasts the stream at the cap."""
+        cost, cap = self.policy.zero_page_time, self.policy.postcopy_cap()
+        if cost <= 0 or zeros <= 0 or not cap:
+            return 0.0
+        if any(r.touch > 0 for r in self.session.regions):
+            zero_bytes = zeros * self.policy.zero_page_bytes
+            return max(0.0, zeros * cost - zero_bytes / cap)
+        return max(0.0, zeros * cost - capped / cap)
 
     def request_stall(self, nbytes: float, window: float) -> float:
         """Seconds a touch of a missing page stops the guest: the request goes to the source

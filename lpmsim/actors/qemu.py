@@ -14,7 +14,10 @@ migration_bitmap_sync):
 2. **Windows**: each BUFFER_DELAY (100 ms) window may carry max-bandwidth / 10 bytes
    (qemu_file_rate_limit); the thread sends them as fast as the path allows, then sleeps to
    the window's end. The scan goes round RAM in address order from where it stopped
-   (find_dirty_block), zero pages interleaved at 9 bytes each.
+   (find_dirty_block), zero pages interleaved at 9 bytes each; reading each zero page costs
+   the thread ``zero_page_time`` (save_zero_page -> buffer_is_zero), which hides in the
+   window's sleep unless burst + reads outlast the window (then the window closes late with
+   its quota: QEMU closes it on time with less, the same bytes per second).
 3. **Counters** at each window's end: bandwidth = bytes of the window / its length,
    threshold_size = bandwidth x downtime-limit (0 until the first window closes).
 4. **Iteration test** (migration_iteration_run at each window's start, or at once when the scan
@@ -120,14 +123,18 @@ def precopy_windows(mover):
     cycles: deque = deque(maxlen=3 * STEADY_PERIOD + 1)
     last_sync = env.now
     per_window = 0.0  # bytes the last window carried, if nothing in it changed its pace
+    last_scan = 0.0   # seconds it spent reading zero pages
+    w_scan = 0.0      # seconds this window has spent reading zero pages
     clean = False     # this window so far: one rate, no sync
     while True:
         if per_window > 0 and env.now == w_start and trigger is None:
             # at a window's start: skip quiet windows (never with a postcopy command to come or
             # sent: the switch is due at the first window end after it)
-            skipped = yield from _skip(mover, per_window, threshold, part.page_size, w_start)
+            skipped = yield from _skip(mover, per_window, threshold, part.page_size, w_start,
+                                       last_scan)
             if skipped is not None:
                 w_start, w_bytes = skipped
+                w_scan = 0.0
                 clean = env.now == w_start
                 if not clean:
                     per_window = 0.0
@@ -140,17 +147,26 @@ def precopy_windows(mover):
         if left > EMPTY:
             # a window already over (the first, after setup) still carries its quota
             until = w_end if w_end > env.now + 1e-12 else env.now + pol.window
+            zeros = tally.zero_pages
             smooth, full = yield from _send(mover, left, until)
             # a regular window: its whole quota, or a full window at one rate
             clean = clean and smooth and (left == quota_left or quota == math.inf)
+            scan = pol.zero_page_time * (tally.zero_pages - zeros)
+            w_scan += scan
+            if scan > 0:  # the thread also read the zero pages it sent (save_zero_page)
+                yield env.timeout(scan)
+                # past the window's end: CPU-bound, the window closes late (QEMU closes it on
+                # time with less than its quota: the same bytes per second)
+                clean = clean and env.now < until - 1e-12
         if env.now < w_end - 1e-12 and fluid.pending_bytes() > EMPTY:
             yield env.timeout(w_end - env.now)  # the quota is spent: sleep to the window's end
         if env.now >= w_end - 1e-12:
             window_bytes = fluid.sent_bytes - w_bytes
             per_window = window_bytes if clean and (
                 full or window_bytes >= quota * (1 - 1e-12)) else 0.0
+            last_scan = w_scan
             threshold = pol.threshold(window_bytes / (env.now - w_start))
-            w_start, w_bytes = env.now, fluid.sent_bytes
+            w_start, w_bytes, w_scan = env.now, fluid.sent_bytes, 0.0
         pending = _pending(fluid, part.page_size)
         mover.threshold = threshold
         if pending and pending >= threshold:
@@ -185,6 +201,7 @@ def precopy_windows(mover):
                     synced.extend([env.now] * (tally.syncs - len(synced)))  # the held syncs
                     cycles.clear()
                     w_start, w_bytes, last_sync = env.now, fluid.sent_bytes, env.now
+                    w_scan = 0.0
                 continue
         mover._record_pass(tally.passes, Stage.PRECOPY)
         return StopReason.CONVERGED
@@ -217,12 +234,15 @@ def _send(mover, nbytes: float, until: float):
         smooth = smooth and not (wake.rate and env.now > begun[0])
 
 
-def _skip(mover, per_window: float, threshold: float, page_size: int, w_start: float):
+def _skip(mover, per_window: float, threshold: float, page_size: int, w_start: float,
+          scan: float):
     """Windows whose end test cannot fire decide nothing: while the rate holds, each carries
     ``per_window`` bytes and pending only falls (the log reaches the bitmap only at a sync), so
     the first window that can end below the threshold is known. Send the windows before it as
     one flow at the same average rate; return the new (window start, bytes at it), or None
-    when there is nothing to skip. A rate change stops the skip at that instant, exactly."""
+    when there is nothing to skip. A rate change stops the skip at that instant, exactly.
+    ``scan``: the seconds the last window spent reading zero pages, which fitted in it; no
+    window skipped may need more."""
     env, fluid, pol = mover.env, mover.fluid, mover.policy
     if threshold <= 0:
         return None
@@ -235,6 +255,8 @@ def _skip(mover, per_window: float, threshold: float, page_size: int, w_start: f
         return None
     rate = per_window / pol.window
     nbytes = whole * per_window
+    if pol.zero_page_time and fluid.zero_share(nbytes) * per_window * pol.zero_page_time > scan:
+        return None  # a window ahead scans more zero pages than the last: it may not fit
     mover.lanes.start(nbytes, rate)
     if mover.lanes.rate < rate * (1 - 1e-9):  # the path can no longer carry it
         mover.lanes.stop()

@@ -49,6 +49,10 @@ REUSED_PAGES = 2_443
 REUSE_SPAN = 18_688
 PAGE = 4096
 HORIZON_S = 120
+#: zero_page_time(): a poll interval counts when it crossed at least ZERO_RUN zero pages and
+#: sent less than ZERO_BOUND of the cap's quota (the thread never slept in it).
+ZERO_RUN = 10_000
+ZERO_BOUND = 0.6
 #: Linux x86-64: sizeof(struct page) = 64 bytes per 4 KiB page, allocated top-down at boot
 #: (memblock), so 1/64 of RAM is non-zero at the top of guest memory: QEMU scans it last. The
 #: measured first passes show that block as the last few thousand pages, all normal.
@@ -263,7 +267,37 @@ def platform_constants(shared: Path) -> dict[str, float]:
     reused, span = _reuse_fit(overlap)
     return {"setup_per_page": per_page, "sync_per_page": per_page,
             "device_state": intercept, "loopback_Bps": link,
-            "reused_pages": reused, "reuse_span": span}
+            "reused_pages": reused, "reuse_span": span,
+            "zero_page_time": zero_page_time(shared, rows, link)}
+
+
+def zero_page_time(shared: Path, rows: list[dict], link: float) -> float:
+    """Seconds the migration thread spends per zero page it scans, from the per-100 ms series
+    of every row: the poll intervals of the first pass in which the scan crossed a run of
+    zero pages (>= ZERO_RUN of them) and sent less than ZERO_BOUND of the cap's quota, so the
+    thread never reached its quota and never slept. There, interval = normal pages x their wire
+    bytes / loopback + zero pages x zero_page_time: the sum over all such intervals of
+    (interval - normal time) over the sum of their zero pages. (The thread also loses the CPU to
+    the guest and the rest of the loaded host: that is part of the platform, as it is of the
+    other constants.)"""
+    busy = zeros = 0.0
+    for r in rows:
+        series = shared / r["series_file"]
+        if not series.exists():
+            continue
+        with series.open(newline="") as fh:
+            polls = [p for p in csv.DictReader(fh)
+                     if p["status"] == "active" and p["ram_dirty_sync_count"] == "1"]
+        cap = _f(r, "bw_cap_bytes_per_s")
+        for a, b in zip(polls, polls[1:]):
+            dt = float(b["t_s"]) - float(a["t_s"])
+            dz = int(b["ram_duplicate"]) - int(a["ram_duplicate"])
+            dn = int(b["ram_normal"]) - int(a["ram_normal"])
+            sent = int(b["ram_transferred"]) - int(a["ram_transferred"])
+            if dz >= ZERO_RUN and sent < ZERO_BOUND * cap * dt:
+                busy += dt - dn * (PAGE + 8) / link
+                zeros += dz
+    return busy / zeros if zeros else 0.0
 
 
 def _reuse_fit(points: list[tuple[float, float]]) -> tuple[float, float]:

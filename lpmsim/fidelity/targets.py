@@ -60,9 +60,10 @@ KNOWN_GAPS: dict[tuple[str, str, str], tuple[float, str]] = {
         "28-73 ms after the window whose test fires. The series show where part of it goes: "
         "RAM is laid out in long runs (the kernel and the working set at the bottom, runs of "
         "50-190 k zero pages), and a window spent in a zero run sends little of its quota, at "
-        "0.6-2.4 us of CPU per zero page (buffer_is_zero; 0.6 on the 1536 MiB guests, 1.4-2.4 "
-        "on the 768 MiB ones). Not modelled: which zero pages are slow, and the layout, are not "
-        "inputs of a row, and one constant over both guest sizes would be off by 3x on one.")),
+        "0.6-2.4 us of the thread per zero page (zero_page_time, 1.03 us over the set, "
+        "modelled with the zero pages interleaved, where under these caps the reads hide in "
+        "each window's sleep). Not modelled: the layout in runs, which is not an input of a "
+        "row.")),
     ("qemu-dev", "downtime_s", "band"): (0.875, (
         "2 of 16 out of band: 111 (+88 %) and 113 (+122 %): downtimes of 72 and 10 ms against "
         "one loopback speed and device-state cost estimated over the set (the measured "

@@ -135,6 +135,26 @@ class PageFluid:
             total += by * (hi - lo)
         return math.inf
 
+    def zero_share(self, nbytes: float) -> float:
+        """The most zero pages per wire byte in any piece the scan crosses while it sends the
+        next ``nbytes`` bytes, going round from the cursor (0 when none)."""
+        i = self._index(self.cursor)
+        order = [(p, max(p.lo, self.cursor), p.hi) for p in self.pieces[i:]]
+        order += [(p, p.lo, min(p.hi, self.cursor)) for p in self.pieces[:i + 1]]
+        most, left = 0.0, nbytes
+        for p, lo, hi in order:
+            if hi <= lo or left <= 0:
+                continue
+            _, by = self._weights(p)
+            if by <= 0:
+                continue
+            width = p.hi - p.lo
+            zeros = sum(self._pages(k, p.lo, p.hi) / width * d for k, (r, d) in
+                        enumerate(zip(self.regions, p.dirty)) if d and not r.normal)
+            most = max(most, zeros / by)
+            left -= by * (hi - lo)
+        return most
+
     def _log(self, r: Region, p: Piece, now: float) -> float:
         now = min(now, self.frozen)
         if self.clear_on_send:

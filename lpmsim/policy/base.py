@@ -40,6 +40,9 @@ class Policy(Protocol):
     #: TCG, whose vCPU thread runs under the big lock the sync holds
     #: (migration_bitmap_sync_precopy, ram.c; tcg-accel-ops.c).
     sync_holds_guest: bool
+    #: seconds the sender spends reading one zero page (QEMU's buffer_is_zero; 0 when zero
+    #: pages are not sent)
+    zero_page_time: float
     #: bytes already on their way ahead of a demand-paged page on the stream's connection, if
     #: the policy says (QEMU with a rate limit: half the window's quota); None = the TCP window
     def queued_ahead(self) -> float | None:

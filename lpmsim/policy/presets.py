@@ -17,6 +17,7 @@ class _Pass:
     scan: Literal["pass", "window"] = "pass"
     device_state = 0.0
     sync_holds_guest = False
+    zero_page_time = 0.0  # they send no zero pages
 
     def queued_ahead(self) -> float | None:
         return None
@@ -87,6 +88,7 @@ class Qemu:
         self.window = opts.bandwidth_window
         self.timeout = math.inf
         self.device_state = opts.device_state or 0.0  # set from the accel defaults on load
+        self.zero_page_time = opts.zero_page_time or 0.0
         self.sync_holds_guest = opts.accel == "tcg"
 
     def precopy_cap(self) -> float | None:

@@ -87,6 +87,13 @@ class QemuOptions(BaseModel):
     #: The device state and the end of the stream inside the downtime (seconds, fixed).
     #: Default: by ``accel``.
     device_state: Duration | None = None
+    #: Seconds of the migration thread per zero page it scans: save_zero_page reads the whole
+    #: page (buffer_is_zero, ram.c), faulting in never-backed host memory on the way. "Detecting
+    #: zero page is not a light work" (QEMU commit 5e5fdcff28); QEMU 9.0 moved it to the
+    #: multifd threads by default (zero-page-detection=multifd, 70c25c92e6). The thread
+    #: does it besides sending, so a window whose burst and scan outlast it is CPU-bound and
+    #: the cap no longer binds. Default: by ``accel``.
+    zero_page_time: Duration | None = None
     #: migrate-start-postcopy (capability postcopy-ram): "N passes" sends the command at the
     #: N-th dirty-bitmap sync (setup's is 1; libvirt's --postcopy-after-precopy is 2), a
     #: duration ("2 s") that long after migrate. The switch comes at the migration thread's
@@ -131,14 +138,22 @@ class QemuOptions(BaseModel):
 #:   measurements.csv by ``python -m lpmsim.fidelity.qemu_dev --constants`` (never per run):
 #:   setup = median setup-time / RAM pages; the same per-page cost for every later sync (the
 #:   workaround's per-dirty-page TLB reset); device_state = Theil-Sen intercept of downtime
-#:   against the downtime's RAM bytes.
+#:   against the downtime's RAM bytes; zero_page_time = the thread's time per zero page in
+#:   the first-pass intervals where it crossed zero pages without reaching its quota
+#:   (lpmsim.fidelity.qemu_dev.zero_page_time; 0.6-2.4 us per interval on that loaded 2-core
+#:   host, 1.03 us over all of them).
+#: - KVM zero_page_time: an assumption, 0.3 us (buffer_is_zero reading 4 KiB at ~13 GB/s);
+#:   docs/sensitivity.md sweeps it.
 ACCEL_DEFAULTS: dict[str, dict] = {
     "kvm": {"dirty_log": "sync", "setup_fixed": 0.001, "setup_per_page": 0.0,
-            "sync_fixed": 0.001, "sync_per_page": 0.0, "device_state": 0.005},
+            "sync_fixed": 0.001, "sync_per_page": 0.0, "device_state": 0.005,
+            "zero_page_time": 0.3e-6},
     "kvm-clear": {"dirty_log": "clear-on-send", "setup_fixed": 0.001, "setup_per_page": 0.0,
-                  "sync_fixed": 0.001, "sync_per_page": 0.0, "device_state": 0.005},
+                  "sync_fixed": 0.001, "sync_per_page": 0.0, "device_state": 0.005,
+                  "zero_page_time": 0.3e-6},
     "tcg": {"dirty_log": "sync", "setup_fixed": 0.0, "setup_per_page": 3.1e-6,
-            "sync_fixed": 0.0, "sync_per_page": 3.1e-6, "device_state": 0.0062},
+            "sync_fixed": 0.0, "sync_per_page": 3.1e-6, "device_state": 0.0062,
+            "zero_page_time": 1.03e-6},
 }
 
 
