@@ -55,6 +55,17 @@ def test_convergence_is_right_on_every_measured_run(frame):
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="shared/validation/qemu-dev not beside the clone")
+def test_after_setup_the_qemu_dev_total_time_meets_the_issue_target(frame):
+    """The total-time gap is the setup's spread (393-1137 ms for one guest size on the loaded
+    host, no input predicts it): with each run's measured setup in place of the platform's,
+    the rest of the model meets issue 11's targets (median 3 %, p90 8 %)."""
+    from lpmsim.fidelity.targets import setup_free
+
+    free = setup_free(frame)
+    assert len(free) == 17  # every converged pre-copy run
+    assert free.median() <= 0.03 and free.quantile(0.9) <= 0.08
+
+
 def test_qemu_dev_cases_are_what_the_converter_writes():
     import tomllib
 

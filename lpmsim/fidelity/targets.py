@@ -53,6 +53,8 @@ TARGETS = (
 #: (family, metric, stat) -> (the value it stands at, why the target is not met)
 KNOWN_GAPS: dict[tuple[str, str, str], tuple[float, str]] = {
     ("qemu-dev", "total_time_s", "median"): (0.036, (
+        "the setup's spread: with each run's measured setup in place of the platform's the "
+        "median is 1.2 % (see 'Total time after setup'). Besides, "
         "every converged run is short (median -3.1 %), by 0.02-0.2 s from the setup's end to "
         "the stop (113: 1.3 s, sequential writes) once the setup's own "
         "variation (393-1137 ms for one guest size) is taken out, while the bytes match "
@@ -67,7 +69,9 @@ KNOWN_GAPS: dict[tuple[str, str, str], tuple[float, str]] = {
     ("qemu-dev", "downtime_s", "band"): (0.875, (
         "2 of 16 out of band: 111 (+88 %) and 113 (+122 %): downtimes of 72 and 10 ms against "
         "one loopback speed and device-state cost estimated over the set (the measured "
-        "bytes/downtime ranges 0.1-1.7 GiB/s on the loaded host; 113 moved 9.6 MB in 10 ms).")),
+        "bytes/downtime ranges 0.1-1.7 GiB/s on the loaded host; 113 moved 9.6 MB in 10 ms). "
+        "The noise floor: the same line applied to the measured downtime bytes themselves puts "
+        "13 of 16 in band; 15 needs a speed and cost tuned to the band (0.72 GB/s, 4.5 ms).")),
     ("published", "total_time_s", "p90"): (0.66, (
         "qemu-randwrite-13g (-66 %): the mail gives neither link nor dirty-log semantics; "
         "ibm-1gbe-256g (-29 %): IBM's planning figure, not a measured run.")),
@@ -98,6 +102,23 @@ def statistic(frame: pd.DataFrame, target: Target) -> float:
     return float(err.median() if target.stat == "median" else err.quantile(0.9))
 
 
+def setup_free(frame: pd.DataFrame, family: str = "qemu-dev") -> pd.Series:
+    """|relative error| of total time per case of ``family`` with the run's own measured setup
+    time in place of the simulated one: how far the model is off after setup. (QEMU's setup is
+    the first bitmap sync; on the loaded qemu-dev host it spreads over 393-1137 ms for one guest
+    size, and no input of a row predicts where: a diagnostic, not a target.)"""
+    rows = frame[frame["family"] == family].pivot_table(
+        index="case", columns="metric", values=["measured", "simulated"], aggfunc="first")
+    need = [("measured", "total_time_s"), ("simulated", "total_time_s"),
+            ("measured", "setup_s"), ("simulated", "setup_s")]
+    if not all(k in rows.columns for k in need):
+        return pd.Series(dtype=float)
+    rows = rows.dropna(subset=need)
+    meas, sim = rows["measured"], rows["simulated"]
+    shifted = sim["total_time_s"] - sim["setup_s"] + meas["setup_s"]
+    return ((shifted - meas["total_time_s"]) / meas["total_time_s"]).abs()
+
+
 def met(value: float, target: Target) -> bool:
     if math.isnan(value):
         return False
@@ -116,4 +137,4 @@ def summary(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-__all__ = ["KNOWN_GAPS", "TARGETS", "Target", "met", "statistic", "summary"]
+__all__ = ["KNOWN_GAPS", "TARGETS", "Target", "met", "setup_free", "statistic", "summary"]
