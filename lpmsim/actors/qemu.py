@@ -255,7 +255,8 @@ def _skip(mover, per_window: float, threshold: float, page_size: int, w_start: f
         return None
     rate = per_window / pol.window
     nbytes = whole * per_window
-    if pol.zero_page_time and fluid.zero_share(nbytes) * per_window * pol.zero_page_time > scan:
+    reads = fluid.zero_share(nbytes) * per_window * pol.zero_page_time
+    if reads > scan * (1 + 1e-9) + 1e-12:
         return None  # a window ahead scans more zero pages than the last: it may not fit
     mover.lanes.start(nbytes, rate)
     if mover.lanes.rate < rate * (1 - 1e-9):  # the path can no longer carry it
