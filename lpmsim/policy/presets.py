@@ -74,7 +74,9 @@ class Qemu:
 
     Later versions: 8.0 splits ``ram_save_pending`` into estimate/exact (same rule); 8.1 moves
     the rate limit into ``migration_rate_limit`` (same quota); 9.0 fixes the TCG dirty-bitmap
-    bug the qemu-dev measurements work around (03bfc2188f)."""
+    bug the qemu-dev measurements work around (03bfc2188f) and, with multifd, reads zero pages
+    in the multifd threads instead of the migration thread (zero-page-detection=multifd,
+    70c25c92e6: ``zero_page_time`` then no longer slows the scan)."""
 
     name = "qemu"
     scan: Literal["pass", "window"] = "window"
