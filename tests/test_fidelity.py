@@ -109,3 +109,40 @@ def test_every_switch_mode_reads_as_a_trigger():
     assert switch_trigger({"switch_mode": "pass3", "switch_after_pass": ""}) == "3 passes"
     assert switch_trigger({"switch_mode": "delay2", "switch_delay_s": "2.0"}) == "2 s"
     assert switch_trigger({"switch_mode": "delay1.5", "switch_delay_s": ""}) == "1.5 s"
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared/validation/qemu-dev not beside the clone")
+def test_the_converter_names_every_bad_row_at_once(tmp_path):
+    """A held-out CSV with bad rows: every problem, with file and line, exit code 2, no
+    traceback, nothing written."""
+    import csv
+    import subprocess
+    import sys
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("measurements.csv", "postcopy.csv"):
+        rows = read_rows(SHARED, name)
+        if name == "measurements.csv":
+            rows[0]["dirty_mode"] = "zigzag"
+            rows[1]["mem_mib"] = "lots"
+            rows[2]["bw_cap_bytes_per_s"] = ""
+        else:
+            rows[0] |= {"switch_mode": "whenever", "switch_after_pass": ""}
+        with open(src / name, "w", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    out = subprocess.run([sys.executable, "-m", "lpmsim.fidelity.qemu_dev", str(src),
+                          str(tmp_path / "out")], capture_output=True, text=True)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    for text in ("4 problem(s)", "measurements.csv, line 2: dirty_mode = 'zigzag'",
+                 "line 3: mem_mib = 'lots' is not a number",
+                 "line 4: column 'bw_cap_bytes_per_s' is missing or empty",
+                 "postcopy.csv, line 2: switch_mode = 'whenever'"):
+        assert text in out.stderr, out.stderr
+    assert not (tmp_path / "out").exists()
+    missing = subprocess.run([sys.executable, "-m", "lpmsim.fidelity.qemu_dev",
+                              str(tmp_path / "nowhere"), str(tmp_path / "out")],
+                             capture_output=True, text=True)
+    assert missing.returncode == 2 and "cannot be read" in missing.stderr
