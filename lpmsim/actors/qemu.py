@@ -29,7 +29,8 @@ migration_bitmap_sync):
    that can decide is known; the windows before it go as one flow at the same average rate.
    Exact for the migration (the same bytes at every window's end); with a rate limit it is
    used only while no other flow shares the path (others would see one smooth flow instead of
-   bursts). A rate change ends the skip at that instant.
+   bursts), and only while no window ahead reads more zero pages than the last one did (its
+   reads fitted in its sleep). A rate change ends the skip at that instant.
 6. **Steady state**: when the sync cycle repeats exactly (same length, same pending after the
    sync, to 1e-6), pre-copy can never converge at this rate; rather than simulate it window by
    window to the horizon, the mover holds the cycle's average rate on the network and counts
