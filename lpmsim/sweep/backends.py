@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import socket
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -100,12 +101,17 @@ def dask_client(address: str | None, jobs: int, processes: bool = True):
                                f"{exc}); try again, or use the local backend") from None
     from distributed.comm.addressing import get_address_host_port
     try:
-        get_address_host_port(address)
+        host, port = get_address_host_port(address)
     except ValueError as exc:
         # checked before Client(): a Client half-made from a bad address times out later in
         # its __del__ with a traceback
         raise BackendError(f"--dask {address!r} is not a scheduler address such as "
                            f"tcp://host:8786 ({exc})") from None
+    try:  # likewise a port nobody listens on: a half-made Client leaves an unretrieved future
+        socket.create_connection((host, port), timeout=DASK_CONNECT_TIMEOUT).close()
+    except OSError as exc:
+        raise BackendError(f"cannot reach the Dask scheduler at {address!r} within "
+                           f"{DASK_CONNECT_TIMEOUT} s ({type(exc).__name__}: {exc})") from None
     try:
         return Client(address, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
     except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad URL
