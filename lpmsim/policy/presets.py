@@ -124,13 +124,17 @@ class Qemu:
 
     def queued_ahead(self) -> float | None:
         """QEMU 7.2 has one migration connection (postcopy-preempt, a second channel for
-        urgent pages, came in 7.1 as an option, off by default and off in qemu-dev): a page the
-        destination requests is sent ahead of the background scan, but behind the bytes the
-        scan already wrote. Under max-postcopy-bandwidth the scan writes each 100-ms window's
-        quota (cap / XFER_LIMIT_RATIO) at the window's start (qemu_file_rate_limit), and the
-        connection drains it at the cap, so a request arriving at a random time waits behind
-        half a quota on average: window / 2 at any cap (assumption from that mechanism; the
-        qemu-dev post-copy runs show 14-52 ms per request, blocktime / requests)."""
+        urgent pages, came in 7.1 as an option, off by default and off in qemu-dev), and a page
+        the destination requests is served by the migration thread's next ram_save_iterate,
+        which takes queued pages first (get_queued_page, ram.c). Under max-postcopy-bandwidth
+        the thread spends each 100-ms window's quota (cap / XFER_LIMIT_RATIO) in a burst at the
+        window's start, and while it is spent qemu_savevm_state_iterate (savevm.c) returns at
+        once (``if (qemu_file_rate_limit(f)) return 0``): the urgent wake-up the request
+        posts cannot serve it, so it waits for the next window, half a window on average, the
+        time the stream takes for half a quota at the cap. Hence window / 2 at any cap. (A
+        request that comes during a burst is served in it; the qemu-dev post-copy runs show
+        14-52 ms per request, blocktime / requests, fewer at higher caps and for sequential
+        touches, whose next pages the burst after a request carries.)"""
         cap = self.postcopy_cap()
         return cap * self.window / 2 if cap else None
 
