@@ -304,3 +304,23 @@ def test_qemu_zero_page_reads_hide_in_a_window_whose_burst_leaves_time(make):
     # CPU-bound: the path's time for the bytes plus the reads, to within one window
     assert high[1].precopy_s == pytest.approx(high[1].bytes_sent / 10e9 + zeros * 1e-6, abs=0.1)
     assert high[1].precopy_s > high[0].precopy_s + 0.1
+
+
+@pytest.mark.parametrize("cap", [100e6, 500e6, 950e6])
+def test_qemu_postcopy_request_waits_for_the_next_window_unless_a_burst_serves_it(make, cap):
+    """While a window's quota is spent qemu_savevm_state_iterate returns at once, so a request
+    waits for the next window unless it comes during the burst (b = quota / path): the mean
+    wait is (window - b)^2 / (2 window). Every request stops the guest that long plus the page
+    at the stream's rate, so the guest's lost time over its requests is exactly that."""
+    link = 1e9
+    m = simulate(make(memory=GiB, touched="50%", bandwidth=link, workload={
+        "kind": "uniform", "rate": "100 pages/s", "working_set": "10%",
+        "read_rate": "20000 pages/s"}, policy={
+        "preset": "qemu", "max_bandwidth": cap, "postcopy": "1 passes",
+        "zero_page_time": 0})).migrations.iloc[0]
+    burst = cap * 0.1 / link
+    wait = (0.1 - burst) ** 2 / 0.2
+    assert m.demand_requests > 10
+    per_request = m.fault_wait_s / m.demand_requests
+    stream = m.postcopy_bytes / m.postcopy_s  # the stream's mean rate
+    assert per_request == pytest.approx(wait + 4104 / stream, rel=0.02)

@@ -283,17 +283,18 @@ class Mover:
 
     def request_stall(self, nbytes: float, window: float) -> float:
         """Seconds a touch of a missing page stops the guest: the request goes to the source
-        and the page comes back (one round trip over the MSP path), sent ahead of the
-        background stream but behind what the stream already has on the connection (the
-        policy's queued_ahead, else the TCP window of each stream: head-of-line blocking on
-        TCP), drained at the stream's rate."""
+        and the page comes back (one round trip over the MSP path) after the policy's wait for
+        the sender to serve it (QEMU: the next rate window), else behind what the stream already
+        has on the connection (the TCP window of each stream: head-of-line blocking on TCP),
+        drained at the stream's rate."""
         rate = nbytes / window if window > 0 else math.inf
         lane = self.mig.lanes[0]
-        queued = self.policy.queued_ahead()
-        if queued is None:
-            queued = lane.streams * self.lanes.tcp_window
         page = self.mig.plan.page_wire_bytes
-        return self.network.rtt(lane.path) + (min(queued, nbytes) + page) / rate
+        path = min((self.network.capacity(name) for name in lane.path), default=math.inf)
+        wait = self.policy.request_wait(path)
+        if wait is None:
+            wait = min(lane.streams * self.lanes.tcp_window, nbytes) / rate
+        return self.network.rtt(lane.path) + wait + page / rate
 
     def _guest_during_postcopy(self, t0: float, window: float, nbytes: float,
                                missing: list[float]) -> float:

@@ -43,10 +43,10 @@ class Policy(Protocol):
     #: seconds the sender spends reading one zero page (QEMU's buffer_is_zero; 0 when zero
     #: pages are not sent)
     zero_page_time: float
-    #: bytes already on their way ahead of a demand-paged page on the stream's connection, if
-    #: the policy says (QEMU with a rate limit: half the window's quota); None = the TCP window
-    def queued_ahead(self) -> float | None:
-        """Bytes a demand request waits behind on the single migration connection."""
+    #: seconds a demand-paged page waits before the sender serves it, if the policy says (QEMU
+    #: with a rate limit: until the next window); None = behind the TCP window of each stream
+    def request_wait(self, path_rate: float) -> float | None:
+        """Mean seconds a demand request waits to be served, for a path of ``path_rate``."""
 
     def precopy_cap(self) -> float | None:
         """A rate limit during pre-copy (bytes/s), lifted at switchover; None = none."""
