@@ -214,12 +214,11 @@ class Mover:
             # QEMU post-copy: the background stream at max-postcopy-bandwidth until remaining
             # (pages x 4 KiB) < threshold, then migration_completion sends the rest uncapped
             page = self.mig.plan.partition.page_size
-            capped = min(nbytes, self._capped_postcopy(self.threshold / page))
-            zeros = fluid.pending() - fluid.pending(normal_only=True)
-            tail_zeros = min(zeros, self._tail_zeros(self.threshold / page))
+            capped, zeros, tail_zeros = self._capped_postcopy(self.threshold / page)
+            capped = min(nbytes, capped)
             if capped > 0:
                 yield from self.lanes.send(capped, self.policy.postcopy_cap())
-                yield env.timeout(self._zero_scan_beyond(capped, zeros - tail_zeros))
+                yield env.timeout(self._zero_reads_beyond(capped, zeros))
             if nbytes - capped > 0:
                 yield from self.lanes.send(nbytes - capped, None)
                 yield env.timeout(self.policy.zero_page_time * tail_zeros)
@@ -233,53 +232,45 @@ class Mover:
                                 "demand_paging", f"{faults:.0f} requests")
         self._record_pass(self.tally.passes + 2, Stage.POSTCOPY, demanded=faults)
 
-    def _capped_postcopy(self, tail_pages: float) -> float:
-        """Bytes the post-copy stream sends under its cap: until at most ``tail_pages`` pages
-        (zero pages included) are left. The scan continues from each requested page (QEMU
-        7.2, ram_save_queue_pages), so while the guest touches memory it keeps being pulled
-        back into the touched (normal) pages and reaches the untouched zero pages last: those
-        stay counted in remaining until the end, and the uncapped tail carries little of the
-        normal pages (the qemu-dev post-copy runs that switched before pre-copy crossed the
-        zero pages flush 0-1.8 MB, not the threshold's 7.5-15 MB). A guest that touches
-        nothing makes no requests: the scan keeps address order."""
+    def _touching(self) -> bool:
+        return any(r.touch > 0 for r in self.session.regions)
+
+    def _capped_postcopy(self, tail_pages: float) -> tuple[float, float, float]:
+        """(bytes, zero pages) the post-copy stream sends under its cap, until at most
+        ``tail_pages`` pages (zero pages included) are left, and the zero pages of the uncapped
+        tail. The scan continues from each requested page (QEMU 7.2, ram_save_queue_pages), so
+        while the guest touches memory it keeps being pulled back into the touched (normal)
+        pages and reaches the untouched zero pages last: those stay counted in remaining until
+        the end, and the uncapped tail carries little of the normal pages (the qemu-dev
+        post-copy runs that switched before pre-copy crossed the zero pages flush 0-1.8 MB, not
+        the threshold's 7.5-15 MB). A guest that touches nothing makes no requests: the scan
+        keeps address order, and the tail holds its share of the zero pages."""
         fluid = self.fluid
-        if not any(r.touch > 0 for r in self.session.regions):
-            return fluid.bytes_until(tail_pages)
+        pending = fluid.pending()
         normal_pages = fluid.pending(normal_only=True)
-        zero_pages = fluid.pending() - normal_pages
+        zero_pages = pending - normal_pages
+        if not self._touching():
+            tail = zero_pages * min(1.0, tail_pages / pending) if pending > 0 else 0.0
+            return fluid.bytes_until(tail_pages), zero_pages - tail, tail
+        tail = min(zero_pages, tail_pages)
         zero_cost = next((r.cost for r in self.session.regions if not r.normal), 0.0)
         normal_bytes = fluid.pending_bytes() - zero_pages * zero_cost
         if zero_pages >= tail_pages:  # the tail is zero pages only
-            return normal_bytes + (zero_pages - tail_pages) * zero_cost
+            return normal_bytes + (zero_pages - tail_pages) * zero_cost, zero_pages - tail, tail
         per_page = normal_bytes / normal_pages if normal_pages > 0 else 0.0
-        return max(0.0, normal_bytes - (tail_pages - zero_pages) * per_page)
+        return max(0.0, normal_bytes - (tail_pages - zero_pages) * per_page), 0.0, tail
 
-    def _tail_zeros(self, tail_pages: float) -> float:
-        """Zero pages in the post-copy stream's uncapped tail (its last ``tail_pages`` pages):
-        with a touching guest the zero pages come last (see :meth:`_capped_postcopy`), else
-        the tail holds its share of them in address order."""
-        fluid = self.fluid
-        pending = fluid.pending()
-        zeros = pending - fluid.pending(normal_only=True)
-        if pending <= 0:
-            return 0.0
-        if any(r.touch > 0 for r in self.session.regions):
-            return min(zeros, tail_pages)
-        return zeros * min(1.0, tail_pages / pending)
-
-    def _zero_scan_beyond(self, capped: float, zeros: float) -> float:
+    def _zero_reads_beyond(self, capped: float, zeros: float) -> float:
         """Seconds the capped post-copy stream takes beyond its bytes at the cap because the
         thread also reads its ``zeros`` zero pages (zero_page_time each). With a touching guest
-        they come last, together: windows that only scan them are CPU-bound once reading a
+        they come last, together: windows that only read them are CPU-bound once reading a
         page takes longer than its 9 bytes take at the cap. Otherwise they are spread through
         the stream, and only add when reading them all outlasts the stream at the cap."""
         cost, cap = self.policy.zero_page_time, self.policy.postcopy_cap()
         if cost <= 0 or zeros <= 0 or not cap:
             return 0.0
-        if any(r.touch > 0 for r in self.session.regions):
-            zero_bytes = zeros * self.policy.zero_page_bytes
-            return max(0.0, zeros * cost - zero_bytes / cap)
-        return max(0.0, zeros * cost - capped / cap)
+        at_cap = zeros * self.policy.zero_page_bytes if self._touching() else capped
+        return max(0.0, zeros * cost - at_cap / cap)
 
     def request_stall(self, nbytes: float, window: float) -> float:
         """Seconds a touch of a missing page stops the guest: the request goes to the source

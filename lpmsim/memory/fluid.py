@@ -127,10 +127,7 @@ class PageFluid:
         if need <= 0:
             return 0.0
         total = 0.0
-        i = self._index(self.cursor)
-        order = [(p, max(p.lo, self.cursor), p.hi) for p in self.pieces[i:]]
-        order += [(p, p.lo, min(p.hi, self.cursor)) for p in self.pieces[:i + 1]]
-        for p, lo, hi in order:
+        for p, lo, hi in self._round():
             if hi <= lo:
                 continue
             pg, by = self._weights(p)
@@ -143,11 +140,8 @@ class PageFluid:
     def zero_share(self, nbytes: float) -> float:
         """The most zero pages per wire byte in any piece the scan crosses while it sends the
         next ``nbytes`` bytes, going round from the cursor (0 when none)."""
-        i = self._index(self.cursor)
-        order = [(p, max(p.lo, self.cursor), p.hi) for p in self.pieces[i:]]
-        order += [(p, p.lo, min(p.hi, self.cursor)) for p in self.pieces[:i + 1]]
         most, left = 0.0, nbytes
-        for p, lo, hi in order:
+        for p, lo, hi in self._round():
             if hi <= lo or left <= 0:
                 continue
             _, by = self._weights(p)
@@ -322,6 +316,12 @@ class PageFluid:
         return out
 
     # -- internals -------------------------------------------------------------------------
+    def _round(self) -> list[tuple[Piece, float, float]]:
+        """(piece, lo, hi) in scan order, going round from the cursor back to it."""
+        i = self._index(self.cursor)
+        order = [(p, max(p.lo, self.cursor), p.hi) for p in self.pieces[i:]]
+        return order + [(p, p.lo, min(p.hi, self.cursor)) for p in self.pieces[:i + 1]]
+
     def _index(self, u: float) -> int:
         """The piece holding address ``u`` (the last one for u >= 1)."""
         i = bisect.bisect_right([p.lo for p in self.pieces], u) - 1
