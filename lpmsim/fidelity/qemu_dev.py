@@ -111,16 +111,13 @@ def row_problems(row: dict, where: str, postcopy: bool = False) -> list[str]:
     if (row.get("dirty_mode") or "") not in MODES:
         out.append(f"{where}: dirty_mode = {row.get('dirty_mode')!r}: expected rand, seq or empty")
     if postcopy:
-        mode = row.get("switch_mode") or ""
-        ok = (mode.startswith("pass") and mode[4:].isdigit()) or not math.isnan(
-            _f(row, "switch_after_pass")) or not math.isnan(_f(row, "switch_delay_s"))
-        if mode.startswith("delay"):
-            try:
-                ok = ok or float(mode[5:]) >= 0
-            except ValueError:
-                pass
+        try:
+            ok = not switch_trigger(row).startswith("nan")
+        except ValueError:  # delayX with X not a number
+            ok = False
         if not ok:
-            out.append(f"{where}: switch_mode = {mode!r}: expected passN or delayN")
+            out.append(f"{where}: switch_mode = {row.get('switch_mode')!r}: expected passN or "
+                       "delayN")
     return out
 
 
@@ -219,7 +216,7 @@ def switch_trigger(row: dict) -> str:
     after = _f(row, "switch_after_pass")
     if not math.isnan(after):
         return f"{after:g} passes"
-    mode = row.get("switch_mode", "")
+    mode = row.get("switch_mode") or ""
     if mode.startswith("pass") and mode[4:].isdigit():
         return f"{int(mode[4:])} passes"
     delay = _f(row, "switch_delay_s")
